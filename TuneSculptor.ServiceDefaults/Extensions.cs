@@ -1,0 +1,130 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// Cross-cutting defaults every TuneSculptor service shares: telemetry, health endpoints, service discovery and
+/// resilient HttpClients.
+/// </summary>
+public static class ServiceDefaultsExtensions
+{
+    /// <summary>Tag of the checks that say the process itself is alive (liveness).</summary>
+    public const string LiveTag = "live";
+
+    public const string HealthPath = "/health";
+    public const string AlivePath = "/alive";
+
+    // Activity sources of the drivers we use; they emit nothing unless listened to.
+    private static readonly string[] DriverActivitySources = ["RabbitMQ.Client.*", "MongoDB.Driver", "MySqlConnector"];
+    private static readonly string[] DriverMeters = ["MySqlConnector"];
+
+    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.ConfigureOpenTelemetry();
+        builder.AddDefaultHealthChecks();
+
+        builder.Services.AddServiceDiscovery();
+        builder.Services.ConfigureHttpClientDefaults(http =>
+        {
+            http.AddStandardResilienceHandler();
+            http.AddServiceDiscovery();
+        });
+
+        builder.Services.AddProblemDetails();
+        return builder;
+    }
+
+    public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+        });
+
+        var serviceName = builder.Environment.ApplicationName;
+        builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter(DriverMeters)
+                .AddMeter(serviceName))
+            .WithTracing(tracing => tracing
+                .AddSource(serviceName)
+                .AddSource(DriverActivitySources)
+                .AddAspNetCoreInstrumentation(options =>
+                    // Probes run every few seconds; their spans would drown the real traffic.
+                    options.Filter = context => !IsHealthPath(context.Request.Path))
+                .AddHttpClientInstrumentation());
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            builder.Services.AddOpenTelemetry().UseOtlpExporter();
+        }
+
+        return builder;
+    }
+
+    public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
+        return builder;
+    }
+
+    /// <summary>
+    /// Maps <c>/alive</c> (liveness: the process answers) and <c>/health</c> (readiness: every dependency check
+    /// passes) in every environment, because Kubernetes probes need them in production too.
+    /// </summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        var detailed = app.Environment.IsDevelopment();
+        app.MapHealthChecks(HealthPath, new HealthCheckOptions { ResponseWriter = (context, report) => WriteReport(context, report, detailed) });
+        app.MapHealthChecks(AlivePath, new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(LiveTag),
+            ResponseWriter = (context, report) => WriteReport(context, report, detailed),
+        });
+        return app;
+    }
+
+    private static bool IsHealthPath(PathString path) =>
+        path.StartsWithSegments(HealthPath) || path.StartsWithSegments(AlivePath);
+
+    // The report names each check and its status so operators (and tests) see which dependency failed; failure
+    // descriptions can carry host names, so they are only shown in Development.
+    private static Task WriteReport(HttpContext context, HealthReport report, bool detailed)
+    {
+        context.Response.ContentType = "application/json; charset=utf-8";
+        var body = new HealthResponse(
+            report.Status.ToString(),
+            report.Entries.Select(entry => new HealthCheckEntry(
+                entry.Key,
+                entry.Value.Status.ToString(),
+                Math.Round(entry.Value.Duration.TotalMilliseconds, 1),
+                detailed ? entry.Value.Description ?? entry.Value.Exception?.Message : null)).ToArray());
+        return JsonSerializer.SerializeAsync(context.Response.Body, body, HealthJson.Options, context.RequestAborted);
+    }
+
+    private sealed record HealthResponse(string Status, HealthCheckEntry[] Checks);
+
+    private sealed record HealthCheckEntry(string Name, string Status, double DurationMs, string? Description);
+
+    private static class HealthJson
+    {
+        public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+        {
+            DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+        };
+    }
+}

@@ -1,0 +1,18 @@
+using TuneSculptor.Converter.Conversion;
+using TuneSculptor.Messaging;
+using TuneSculptor.Storage;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddMongoDatabase("media");
+builder.AddRabbitMQMessaging("rabbitmq");
+builder.AddFFmpeg();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapDefaultEndpoints();
+
+app.Run();
