@@ -1,0 +1,62 @@
+using TuneSculptor.AppHost.Infrastructure;
+
+namespace TuneSculptor.AppHost.Tests.Model;
+
+/// <summary>The probe against stand-in runtime CLIs: real processes with the exit codes and errors of docker's.</summary>
+public sealed class ContainerRuntimeProbeTests : IDisposable
+{
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("tunesculptor-probe-");
+
+    [Fact]
+    public void A_runtime_whose_engine_answers_is_healthy()
+    {
+        var runtime = FakeRuntime("echo 'Server Version: 28.2.2'; exit 0");
+
+        var status = ContainerRuntimeProbe.Check(runtime);
+
+        Assert.True(status.IsHealthy);
+        Assert.Equal(runtime, status.Runtime);
+    }
+
+    [Fact]
+    public void A_cli_without_its_daemon_is_unhealthy_with_the_daemon_error()
+    {
+        var runtime = FakeRuntime(
+            "echo 'Client: Version: 28.2.2'; echo 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock.' >&2; exit 1");
+
+        var status = ContainerRuntimeProbe.Check(runtime);
+
+        Assert.False(status.IsHealthy);
+        Assert.Contains("Cannot connect to the Docker daemon", status.Detail);
+    }
+
+    [Fact]
+    public void A_missing_runtime_is_reported_as_not_installed()
+    {
+        var status = ContainerRuntimeProbe.Check(Path.Combine(_folder.FullName, "no-such-runtime"));
+
+        Assert.False(status.IsHealthy);
+        Assert.Equal("not installed", status.Detail);
+    }
+
+    [Fact]
+    public void A_runtime_that_hangs_is_unhealthy_after_the_timeout()
+    {
+        var runtime = FakeRuntime("sleep 30");
+
+        var status = ContainerRuntimeProbe.Check(runtime, TimeSpan.FromSeconds(1));
+
+        Assert.False(status.IsHealthy);
+        Assert.Contains("did not answer", status.Detail);
+    }
+
+    public void Dispose() => _folder.Delete(recursive: true);
+
+    private string FakeRuntime(string script)
+    {
+        var path = Path.Combine(_folder.FullName, $"runtime-{Guid.NewGuid():N}");
+        File.WriteAllText(path, $"#!/usr/bin/env bash\n# called as: <runtime> info\n[ \"$1\" = info ] || exit 64\n{script}\n");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return path;
+    }
+}

@@ -1,0 +1,96 @@
+using TuneSculptor.AppHost.Infrastructure;
+
+namespace TuneSculptor.AppHost.Tests.Model;
+
+/// <summary>The AppHost's model as each runtime builds it (nothing is started).</summary>
+public sealed class ModelShapeTests
+{
+    private static readonly string[] Servers = ["mysql", "mongodb", "rabbitmq", "mail"];
+
+    [Fact]
+    public async Task With_containers_each_server_is_its_official_image_with_a_data_volume()
+    {
+        var resources = await BuildModelAsync("--INFRASTRUCTURE_RUNTIME=containers");
+
+        Assert.Equal("mysql:8.4", Image(resources["mysql"]));
+        Assert.Equal("mongo:8.0", Image(resources["mongodb"]));
+        Assert.Equal("rabbitmq:4-management", Image(resources["rabbitmq"]));
+        Assert.Equal("smtp4dev:3.15.0", Image(resources["mail"]));
+        foreach (var server in new[] { "mysql", "mongodb", "rabbitmq" })
+        {
+            Assert.Contains(resources[server].Annotations.OfType<ContainerMountAnnotation>(), m => m.Type == ContainerMountType.Volume);
+        }
+
+        Assert.DoesNotContain(resources.Values, r => r is ExecutableResource && Servers.Contains(r.Name));
+    }
+
+    [Fact]
+    public async Task With_host_processes_each_server_is_an_executable_with_the_same_name()
+    {
+        var resources = await BuildModelAsync("--INFRASTRUCTURE_RUNTIME=host-processes");
+
+        Assert.All(Servers, name => Assert.IsAssignableFrom<ExecutableResource>(resources[name]));
+        Assert.DoesNotContain(resources.Values, r => r.IsContainer());
+        Assert.IsType<MySqlProcessResource>(resources["mysql"]);
+        Assert.IsType<MongoDBProcessResource>(resources["mongodb"]);
+        Assert.IsType<RabbitMQProcessResource>(resources["rabbitmq"]);
+        Assert.IsType<Smtp4devProcessResource>(resources["mail"]);
+    }
+
+    [Fact]
+    public async Task Auto_picks_host_processes_when_the_container_runtime_does_not_answer()
+    {
+        var folder = Directory.CreateTempSubdirectory("tunesculptor-runtime-");
+        try
+        {
+            var runtime = Path.Combine(folder.FullName, "docker");
+            File.WriteAllText(runtime, "#!/bin/sh\necho 'Cannot connect to the Docker daemon' >&2\nexit 1\n");
+            File.SetUnixFileMode(runtime, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+
+            var resources = await BuildModelAsync("--INFRASTRUCTURE_RUNTIME=auto", $"--ASPIRE_CONTAINER_RUNTIME={runtime}");
+
+            Assert.All(Servers, name => Assert.IsAssignableFrom<ExecutableResource>(resources[name]));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("containers")]
+    [InlineData("host-processes")]
+    public async Task Both_runtimes_wire_the_services_to_the_same_resources(string runtime)
+    {
+        var resources = await BuildModelAsync($"--INFRASTRUCTURE_RUNTIME={runtime}");
+
+        Assert.Equal(["authdb"], References(resources["auth"]));
+        Assert.Equal(["auth", "media", "rabbitmq"], References(resources["gateway"]));
+        Assert.Equal(["media", "rabbitmq"], References(resources["converter"]));
+        Assert.Equal(["mail", "rabbitmq"], References(resources["notification"]));
+        Assert.IsType<MySqlDatabaseResource>(resources["authdb"]);
+        Assert.IsType<MongoDBDatabaseResource>(resources["media"]);
+    }
+
+    private static async Task<Dictionary<string, IResource>> BuildModelAsync(params string[] args)
+    {
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TuneSculptor_AppHost>(
+            args, (options, _) => options.DisableDashboard = true, TestContext.Current.CancellationToken);
+        return builder.Resources.ToDictionary(r => r.Name);
+    }
+
+    private static string Image(IResource resource)
+    {
+        var image = resource.Annotations.OfType<ContainerImageAnnotation>().Single();
+        return $"{image.Image.Split('/').Last()}:{image.Tag}";
+    }
+
+    /// <summary>Resources a service takes a connection string or service-discovery entry from, in name order.</summary>
+    private static string[] References(IResource service) =>
+        service.Annotations.OfType<ResourceRelationshipAnnotation>()
+            .Where(r => r.Type == "Reference")
+            .Select(r => r.Resource.Name)
+            .Distinct()
+            .Order()
+            .ToArray();
+}
