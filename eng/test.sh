@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Sets up what is missing and runs every test: unit tests and the whole system started from the AppHost with real
+# MariaDB, RabbitMQ, MongoDB stand-in, smtp4dev and ffmpeg as host processes. Extra arguments go to `dotnet test`.
+set -euo pipefail
+
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+"$repo_root/eng/bootstrap.sh" test
+
+cd "$repo_root"
+dotnet test --solution TuneSculptor.sln "$@"
