@@ -33,4 +33,5 @@ builder.AddService<Projects.TuneSculptor_Notification>("notification")
     .WithReference(rabbitmq).WaitFor(rabbitmq)
     .WithReference(mail).WaitFor(mail);
 
+builder.LogWhenAllResourcesHealthy();
 builder.Build().Run();

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -83,6 +84,25 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>
+    /// Adds a readiness check of a dependency (part of <c>/health</c>, not <c>/alive</c>): healthy with the
+    /// description <paramref name="check"/> returns; unhealthy when it throws or takes longer than
+    /// <paramref name="timeout"/> (default 5 s).
+    /// </summary>
+    public static TBuilder AddDependencyCheck<TBuilder>(
+        this TBuilder builder, string name, Func<IServiceProvider, CancellationToken, Task<string>> check, TimeSpan? timeout = null)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            name, services => new DependencyCheck(services, check), HealthStatus.Unhealthy, tags: null, timeout ?? TimeSpan.FromSeconds(5)));
+        return builder;
+    }
+
+    /// <summary>A connection string the AppHost wires with <c>WithReference</c> (or deployment configuration sets).</summary>
+    public static string GetRequiredConnectionString(this IHostApplicationBuilder builder, string name) =>
+        builder.Configuration.GetConnectionString(name)
+        ?? throw new InvalidOperationException($"Connection string '{name}' is missing: the AppHost wires it with WithReference.");
+
+    /// <summary>
     /// Maps <c>/alive</c> (liveness: the process answers) and <c>/health</c> (readiness: every dependency check
     /// passes) in every environment, because Kubernetes probes need them in production too.
     /// </summary>
@@ -114,6 +134,13 @@ public static class ServiceDefaultsExtensions
                 Math.Round(entry.Value.Duration.TotalMilliseconds, 1),
                 detailed ? entry.Value.Description ?? entry.Value.Exception?.Message : null)).ToArray());
         return JsonSerializer.SerializeAsync(context.Response.Body, body, HealthJson.Options, context.RequestAborted);
+    }
+
+    private sealed class DependencyCheck(IServiceProvider services, Func<IServiceProvider, CancellationToken, Task<string>> check) : IHealthCheck
+    {
+        // The health check service turns an exception into the registration's failure status, with its message.
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            HealthCheckResult.Healthy(await check(services, cancellationToken));
     }
 
     private sealed record HealthResponse(string Status, HealthCheckEntry[] Checks);

@@ -71,9 +71,8 @@ install_host_process_servers() {
 }
 
 require_dotnet
-# The converter runs ffmpeg itself, whatever runs the servers; run.sh polls with curl.
+# The converter runs ffmpeg itself, whatever runs the servers.
 apt_install ffmpeg
-command -v curl > /dev/null || apt_install curl
 
 if [ "$purpose" = test ] || [ "$(infrastructure_runtime)" = host-processes ]; then
   install_host_process_servers

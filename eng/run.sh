@@ -20,7 +20,6 @@ dotnet build "$apphost" -v quiet -nologo -clp:ErrorsOnly
 
 log=$(mktemp -t tunesculptor-apphost.XXXXXX.log)
 run_id=$(basename "$log" .log)
-started=$(date +%s%N)
 # The dashboard serves plain HTTP on localhost (development only); its login token is printed below.
 ASPNETCORE_ENVIRONMENT=Development DOTNET_ENVIRONMENT=Development \
 ASPNETCORE_URLS="http://localhost:$dashboard_port" \
@@ -50,15 +49,14 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-# Ready when the gateway's readiness passes: it checks MongoDB, RabbitMQ and auth (which needs MySQL).
-until curl -fsS -o /dev/null "http://localhost:$gateway_port/health" 2> /dev/null; do
+# Ready when the AppHost says every resource is healthy (TuneSculptor.AppHost/Infrastructure/ReadinessLog.cs).
+until grep -q "resources are healthy" "$log"; do
   if ! kill -0 "$apphost_pid" 2> /dev/null; then
     echo "The AppHost stopped before the system was ready; its log: $log" >&2
     exit 1
   fi
   sleep 1
 done
-elapsed_ms=$(( ($(date +%s%N) - started) / 1000000 ))
 
 login_url=$(grep -o "http://localhost:$dashboard_port/login?t=[0-9a-f]*" "$log" | head -n 1 || true)
 # Generated on first run and kept in the AppHost's user secrets (also shown as a parameter in the dashboard).
@@ -66,7 +64,7 @@ rabbitmq_password=$(dotnet user-secrets list --project "$apphost" 2> /dev/null |
 rabbitmq_password=${rabbitmq_password:-"(the rabbitmq-password parameter in the dashboard)"}
 cat <<INFO
 
-  TuneSculptor is up (ready in $((elapsed_ms / 1000)).$((elapsed_ms % 1000 / 100)) s).
+  TuneSculptor is up: $(grep -o "All [0-9]* resources are healthy, [0-9.]* s after start" "$log" | head -n 1).
 
   Aspire dashboard   ${login_url:-http://localhost:$dashboard_port}
   Gateway (API)      http://localhost:$gateway_port

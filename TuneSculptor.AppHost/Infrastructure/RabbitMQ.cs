@@ -93,10 +93,11 @@ public static class RabbitMQBuilderExtensions
 
     public static IResourceBuilder<IRabbitMQServerResource> WithDataVolume(this IResourceBuilder<IRabbitMQServerResource> builder)
     {
-        if (builder.Resource is RabbitMQContainerResource)
+        if (builder.Resource is RabbitMQContainerResource && builder.ApplicationBuilder.ExecutionContext.IsRunMode)
         {
-            // The data folder is named after the node, and a container's host name changes between runs.
-            builder.WithEnvironment("RABBITMQ_NODENAME", "rabbit@localhost");
+            // The data folder is named after the node, and a local container's host name changes between runs
+            // (a Kubernetes StatefulSet's does not).
+            builder.WithEnvironment("RABBITMQ_NODENAME", $"{builder.Resource.Name}@localhost");
         }
 
         return builder.WithDataKeptAt("/var/lib/rabbitmq");

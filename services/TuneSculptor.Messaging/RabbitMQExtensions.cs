@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using RabbitMQ.Client;
 
@@ -18,28 +17,18 @@ public static class RabbitMQExtensions
     {
         // Our own check, named like the others, instead of the integration's "RabbitMQ.Client".
         builder.AddRabbitMQClient(connectionName, settings => settings.DisableHealthChecks = true);
-        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
-            HealthCheckName,
-            sp => new RabbitMQConnectionHealthCheck(sp.GetRequiredService<IConnection>()),
-            failureStatus: HealthStatus.Unhealthy,
-            tags: null,
-            timeout: TimeSpan.FromSeconds(5)));
-        return builder;
-    }
-
-    private sealed class RabbitMQConnectionHealthCheck(IConnection connection) : IHealthCheck
-    {
-        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        return builder.AddDependencyCheck(HealthCheckName, async (services, cancellationToken) =>
         {
+            var connection = services.GetRequiredService<IConnection>();
             if (!connection.IsOpen)
             {
-                return new HealthCheckResult(context.Registration.FailureStatus, $"connection closed: {connection.CloseReason?.ReplyText ?? "unknown reason"}");
+                throw new InvalidOperationException($"connection closed: {connection.CloseReason?.ReplyText ?? "unknown reason"}");
             }
 
             // An open socket is not enough: the broker must answer a channel.open.
             await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
             await channel.CloseAsync(cancellationToken);
-            return HealthCheckResult.Healthy($"broker {connection.Endpoint.HostName}:{connection.Endpoint.Port} answers");
-        }
+            return $"broker {connection.Endpoint.HostName}:{connection.Endpoint.Port} answers";
+        });
     }
 }

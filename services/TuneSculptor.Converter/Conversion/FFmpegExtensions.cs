@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using FFMpegCore;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace TuneSculptor.Converter.Conversion;
 
@@ -20,47 +19,36 @@ public static class FFmpegExtensions
             GlobalFFOptions.Configure(options => options.BinaryFolder = binaryFolder);
         }
 
-        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
-            HealthCheckName,
-            _ => new FFmpegHealthCheck(),
-            failureStatus: HealthStatus.Unhealthy,
-            tags: null,
-            timeout: TimeSpan.FromSeconds(5)));
-        return builder;
-    }
-
-    private sealed class FFmpegHealthCheck : IHealthCheck
-    {
-        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        return builder.AddDependencyCheck(HealthCheckName, async (_, cancellationToken) =>
         {
             var ffmpeg = await ReadVersionAsync(GlobalFFOptions.GetFFMpegBinaryPath(), cancellationToken);
             var ffprobe = await ReadVersionAsync(GlobalFFOptions.GetFFProbeBinaryPath(), cancellationToken);
-            return HealthCheckResult.Healthy($"{ffmpeg}; {ffprobe}");
-        }
+            return $"{ffmpeg}; {ffprobe}";
+        });
+    }
 
-        /// <summary>First line of <c>-version</c>, e.g. "ffmpeg version 5.1.9-0+deb12u1 Copyright …".</summary>
-        private static async Task<string> ReadVersionAsync(string binary, CancellationToken cancellationToken)
+    /// <summary>First line of <c>-version</c>, e.g. "ffmpeg version 5.1.9-0+deb12u1 Copyright …".</summary>
+    private static async Task<string> ReadVersionAsync(string binary, CancellationToken cancellationToken)
+    {
+        var startInfo = new ProcessStartInfo(binary, "-hide_banner -version")
         {
-            var startInfo = new ProcessStartInfo(binary, "-hide_banner -version")
-            {
-                RedirectStandardOutput = true,
-                UseShellExecute = false,
-            };
-            using var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"'{binary}' could not be started.");
-            try
-            {
-                var firstLine = await process.StandardOutput.ReadLineAsync(cancellationToken);
-                await process.StandardOutput.ReadToEndAsync(cancellationToken);
-                await process.WaitForExitAsync(cancellationToken);
-                return process.ExitCode == 0 && firstLine is not null
-                    ? firstLine
-                    : throw new InvalidOperationException($"'{binary} -version' exited with {process.ExitCode}.");
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw;
-            }
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"'{binary}' could not be started.");
+        try
+        {
+            var firstLine = await process.StandardOutput.ReadLineAsync(cancellationToken);
+            await process.StandardOutput.ReadToEndAsync(cancellationToken);
+            await process.WaitForExitAsync(cancellationToken);
+            return process.ExitCode == 0 && firstLine is not null
+                ? firstLine
+                : throw new InvalidOperationException($"'{binary} -version' exited with {process.ExitCode}.");
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
         }
     }
 }

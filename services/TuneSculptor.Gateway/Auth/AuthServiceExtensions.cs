@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Http.Resilience;
 
 namespace TuneSculptor.Gateway.Auth;
@@ -12,6 +11,10 @@ public static class AuthServiceExtensions
 
     private const string ProbeClientName = "auth-probe";
 
+    /// <summary>
+    /// Adds a readiness check that auth is reachable through service discovery. It asks auth's liveness, not its
+    /// readiness: auth's own dependencies are auth's to report.
+    /// </summary>
     public static IHostApplicationBuilder AddAuthService(this IHostApplicationBuilder builder)
     {
         // The probe must answer within the check's timeout, so no retries: a down service is news, not noise.
@@ -20,28 +23,13 @@ public static class AuthServiceExtensions
         builder.Services.AddHttpClient(ProbeClientName, client => client.BaseAddress = BaseAddress)
             .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
-        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
-            HealthCheckName,
-            sp => new AuthServiceHealthCheck(sp.GetRequiredService<IHttpClientFactory>()),
-            failureStatus: HealthStatus.Unhealthy,
-            tags: null,
-            timeout: TimeSpan.FromSeconds(5)));
-        return builder;
-    }
-
-    /// <summary>
-    /// Reachability of auth through service discovery. It asks auth's liveness, not its readiness: auth's own
-    /// dependencies are reported by auth.
-    /// </summary>
-    private sealed class AuthServiceHealthCheck(IHttpClientFactory httpClientFactory) : IHealthCheck
-    {
-        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        return builder.AddDependencyCheck(HealthCheckName, async (services, cancellationToken) =>
         {
-            using var client = httpClientFactory.CreateClient(ProbeClientName);
+            using var client = services.GetRequiredService<IHttpClientFactory>().CreateClient(ProbeClientName);
             using var response = await client.GetAsync(ServiceDefaultsExtensions.AlivePath, cancellationToken);
             return response.IsSuccessStatusCode
-                ? HealthCheckResult.Healthy($"auth answers at {response.RequestMessage?.RequestUri?.GetLeftPart(UriPartial.Authority)}")
-                : new HealthCheckResult(context.Registration.FailureStatus, $"auth answered {(int)response.StatusCode}");
-        }
+                ? $"auth answers at {response.RequestMessage?.RequestUri?.GetLeftPart(UriPartial.Authority)}"
+                : throw new InvalidOperationException($"auth answered {(int)response.StatusCode}");
+        });
     }
 }

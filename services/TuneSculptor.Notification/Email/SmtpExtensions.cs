@@ -1,5 +1,4 @@
 using MailKit.Net.Smtp;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace TuneSculptor.Notification.Email;
 
@@ -14,21 +13,9 @@ public static class SmtpExtensions
     /// </summary>
     public static IHostApplicationBuilder AddSmtp(this IHostApplicationBuilder builder, string connectionName)
     {
-        var connectionString = builder.Configuration.GetConnectionString(connectionName)
-            ?? throw new InvalidOperationException($"Connection string '{connectionName}' is missing: the AppHost wires it with WithReference.");
-        builder.Services.AddSingleton(SmtpSettings.Parse(connectionString));
-        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
-            HealthCheckName,
-            sp => new SmtpHealthCheck(sp.GetRequiredService<SmtpSettings>()),
-            failureStatus: HealthStatus.Unhealthy,
-            tags: null,
-            timeout: TimeSpan.FromSeconds(10)));
-        return builder;
-    }
-
-    private sealed class SmtpHealthCheck(SmtpSettings settings) : IHealthCheck
-    {
-        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        var settings = SmtpSettings.Parse(builder.GetRequiredConnectionString(connectionName));
+        builder.Services.AddSingleton(settings);
+        return builder.AddDependencyCheck(HealthCheckName, async (_, cancellationToken) =>
         {
             using var client = new SmtpClient();
             await client.ConnectAsync(settings.Host, settings.Port, settings.Security, cancellationToken);
@@ -38,7 +25,7 @@ public static class SmtpExtensions
             }
 
             await client.DisconnectAsync(quit: true, cancellationToken);
-            return HealthCheckResult.Healthy($"SMTP server {settings} answers");
-        }
+            return $"SMTP server {settings} answers";
+        }, timeout: TimeSpan.FromSeconds(10));
     }
 }
