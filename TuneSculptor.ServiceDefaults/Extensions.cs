@@ -40,7 +40,27 @@ public static class ServiceDefaultsExtensions
             http.AddServiceDiscovery();
         });
 
-        builder.Services.AddProblemDetails();
+        builder.AddProblemDetailsForErrors();
+        return builder;
+    }
+
+    /// <summary>
+    /// Every error answer is an RFC 9457 problem: status pages and unhandled exceptions alike, without stack traces.
+    /// A request the framework could not read (malformed JSON, say) is the client's 400, with the reason.
+    /// </summary>
+    public static TBuilder AddProblemDetailsForErrors<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            if (context.Exception is BadHttpRequestException badRequest)
+            {
+                context.ProblemDetails.Detail = badRequest.Message;
+            }
+        });
+        builder.Services.Configure<ExceptionHandlerOptions>(options =>
+            options.StatusCodeSelector = exception => exception is BadHttpRequestException badRequest
+                ? badRequest.StatusCode
+                : StatusCodes.Status500InternalServerError);
         return builder;
     }
 
@@ -70,6 +90,10 @@ public static class ServiceDefaultsExtensions
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
+            // With Aspire's in-memory retry on, shutdown waits for exports in flight up to this timeout (default
+            // 10 s): a service then needs ~12 s to stop when the collector is gone, more than Aspire's stop command
+            // waits. Exports to a local collector take milliseconds; 2 s is plenty and keeps shutdown to seconds.
+            builder.Configuration["OTEL_EXPORTER_OTLP_TIMEOUT"] ??= "2000";
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
         }
 
@@ -109,12 +133,14 @@ public static class ServiceDefaultsExtensions
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         var detailed = app.Environment.IsDevelopment();
-        app.MapHealthChecks(HealthPath, new HealthCheckOptions { ResponseWriter = (context, report) => WriteReport(context, report, detailed) });
+        // Probes carry no token: anonymous even where a service requires one everywhere else.
+        app.MapHealthChecks(HealthPath, new HealthCheckOptions { ResponseWriter = (context, report) => WriteReport(context, report, detailed) })
+            .AllowAnonymous();
         app.MapHealthChecks(AlivePath, new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(LiveTag),
             ResponseWriter = (context, report) => WriteReport(context, report, detailed),
-        });
+        }).AllowAnonymous();
         return app;
     }
 
