@@ -16,7 +16,9 @@ var rabbitmq = builder.AddRabbitMQ("rabbitmq", managementPort: builder.GetRunMod
 var mail = builder.AddSmtp4dev("mail", uiPort: builder.GetRunModePort("MAIL_UI_PORT", 8025));
 
 // Services: login and accounts, the public entry point, the video → mp3 worker, and the mailer.
+var tokenSigningKey = builder.AddSigningKeyParameter("auth-signing-key");
 var auth = builder.AddService<Projects.TuneSculptor_Auth>("auth")
+    .WithEnvironment("Auth__SigningKey", tokenSigningKey)
     .WithReference(authDb).WaitFor(authDb);
 
 builder.AddService<Projects.TuneSculptor_Gateway>("gateway", port: builder.GetRunModePort("GATEWAY_PORT", 8080))

@@ -1,14 +1,33 @@
+using Microsoft.AspNetCore.HttpOverrides;
+using TuneSculptor.Auth.Accounts;
 using TuneSculptor.Auth.Data;
+using TuneSculptor.Auth.Tokens;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddMySqlDataSource("authdb");
+builder.AddDatabaseMigrations();
+builder.AddTokens();
+builder.AddAccounts();
+
+// Auth is reached only through the gateway, which appends the client's address to X-Forwarded-For: the last entry
+// is the one to trust (ForwardLimit 1), and it is what failed logins are counted against.
+builder.Services.Configure<ForwardedHeadersOptions>(options =>
+{
+    options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+    options.KnownIPNetworks.Clear();
+    options.KnownProxies.Clear();
+});
 
 var app = builder.Build();
 
+app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+
 app.MapDefaultEndpoints();
+app.MapAccountEndpoints();
+app.MapKeyEndpoints();
 
 app.Run();

@@ -41,7 +41,12 @@ public sealed class HostProcessSystem : IAsyncDisposable
     public TimeSpan StartupTime { get; private set; }
 
     /// <summary>Builds the model and starts it; <see cref="WaitForHealthyAsync(CancellationToken)"/> waits for it.</summary>
-    public static async Task<HostProcessSystem> StartAsync(CancellationToken cancellationToken, params string[] extraArgs)
+    public static Task<HostProcessSystem> StartAsync(CancellationToken cancellationToken, params string[] extraArgs) =>
+        StartAsync(configure: null, cancellationToken, extraArgs);
+
+    /// <param name="configure">Changes to the model before it is built, e.g. settings for one service.</param>
+    public static async Task<HostProcessSystem> StartAsync(
+        Action<IDistributedApplicationTestingBuilder>? configure, CancellationToken cancellationToken, params string[] extraArgs)
     {
         var runId = Guid.NewGuid().ToString("N");
         var dataRoot = Directory.CreateTempSubdirectory("tunesculptor-test-").FullName;
@@ -57,6 +62,7 @@ public sealed class HostProcessSystem : IAsyncDisposable
 
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TuneSculptor_AppHost>(
             args, (options, _) => options.DisableDashboard = true, cancellationToken);
+        configure?.Invoke(builder);
         var app = await builder.BuildAsync(cancellationToken);
         var system = new HostProcessSystem(app, dataRoot, runId);
         system.WatchLogs();
@@ -150,6 +156,21 @@ public sealed class HostProcessSystem : IAsyncDisposable
             : "(no log lines)";
 
     public Uri GetHttpEndpoint(string resourceName) => App.GetEndpoint(resourceName, "http");
+
+    /// <summary>The value a parameter resource (e.g. a generated secret) has in this run.</summary>
+    public async Task<string> GetParameterValueAsync(string parameterName, CancellationToken cancellationToken)
+    {
+        var parameter = App.Services.GetRequiredService<DistributedApplicationModel>().Resources
+            .OfType<ParameterResource>()
+            .Single(p => p.Name == parameterName);
+        return await parameter.GetValueAsync(cancellationToken)
+               ?? throw new InvalidOperationException($"Parameter '{parameterName}' has no value.");
+    }
+
+    /// <summary>Sets an environment variable of a service before the model is built (see <c>StartAsync</c>).</summary>
+    public static void SetServiceEnvironment(IDistributedApplicationTestingBuilder builder, string service, string name, string value) =>
+        builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(p => p.Name == service))
+            .WithEnvironment(name, value);
 
     /// <summary>Process ids of every resource that runs as a process (services and host-process servers).</summary>
     public IReadOnlyList<int> ResourceProcessIds()

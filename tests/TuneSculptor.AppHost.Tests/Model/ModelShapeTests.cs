@@ -64,7 +64,7 @@ public sealed class ModelShapeTests
     {
         var resources = await BuildModelAsync($"--INFRASTRUCTURE_RUNTIME={runtime}");
 
-        Assert.Equal(["authdb"], References(resources["auth"]));
+        Assert.Equal(["auth-signing-key", "authdb"], References(resources["auth"]));
         Assert.Equal(["auth", "media", "rabbitmq"], References(resources["gateway"]));
         Assert.Equal(["media", "rabbitmq"], References(resources["converter"]));
         Assert.Equal(["mail", "rabbitmq"], References(resources["notification"]));

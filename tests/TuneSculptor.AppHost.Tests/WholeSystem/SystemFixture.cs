@@ -1,6 +1,6 @@
 using TuneSculptor.AppHost.Tests.Harness;
 
-namespace TuneSculptor.AppHost.Tests.System;
+namespace TuneSculptor.AppHost.Tests.WholeSystem;
 
 /// <summary>One running system shared by the tests of <see cref="SystemCollection"/>.</summary>
 public sealed class SystemFixture : IAsyncLifetime

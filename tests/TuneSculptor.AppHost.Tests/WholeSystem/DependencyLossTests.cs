@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using TuneSculptor.AppHost.Tests.Harness;
 
-namespace TuneSculptor.AppHost.Tests.System;
+namespace TuneSculptor.AppHost.Tests.WholeSystem;
 
 /// <summary>
 /// Readiness means something: stopping a dependency's process turns its dependents' <c>/health</c> to 503 naming that

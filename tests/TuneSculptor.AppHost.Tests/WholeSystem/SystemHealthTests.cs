@@ -1,7 +1,7 @@
 using System.Net;
 using TuneSculptor.AppHost.Tests.Harness;
 
-namespace TuneSculptor.AppHost.Tests.System;
+namespace TuneSculptor.AppHost.Tests.WholeSystem;
 
 [Collection(typeof(SystemCollection))]
 public sealed class SystemHealthTests(SystemFixture fixture)
@@ -9,7 +9,7 @@ public sealed class SystemHealthTests(SystemFixture fixture)
     public static TheoryData<string, string[]> ServiceDependencies => new()
     {
         { "gateway", ["mongodb", "rabbitmq", "auth"] },
-        { "auth", ["mysql"] },
+        { "auth", ["mysql", "migrations"] },
         { "converter", ["mongodb", "rabbitmq", "ffmpeg"] },
         { "notification", ["rabbitmq", "smtp"] },
     };

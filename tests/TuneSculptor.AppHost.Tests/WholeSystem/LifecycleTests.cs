@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using TuneSculptor.AppHost.Tests.Harness;
 
-namespace TuneSculptor.AppHost.Tests.System;
+namespace TuneSculptor.AppHost.Tests.WholeSystem;
 
 /// <summary>Start-up and shutdown of whole systems of their own (not the shared one).</summary>
 public sealed class LifecycleTests

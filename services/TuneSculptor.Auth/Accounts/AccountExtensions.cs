@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Identity;
+using TuneSculptor.Auth.Tokens;
+
+namespace TuneSculptor.Auth.Accounts;
+
+public static class AccountExtensions
+{
+    public static IHostApplicationBuilder AddAccounts(this IHostApplicationBuilder builder)
+    {
+        // ASP.NET Core Identity's hasher: PBKDF2-HMAC-SHA512 with a random salt, its format versioned in the hash
+        // itself; hashes made with fewer iterations than configured are reported for rehashing at login.
+        var iterations = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>()?.PasswordHashIterations
+                         ?? new AuthOptions().PasswordHashIterations;
+        builder.Services.Configure<PasswordHasherOptions>(options =>
+        {
+            options.CompatibilityMode = PasswordHasherCompatibilityMode.IdentityV3;
+            options.IterationCount = iterations;
+        });
+        builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+
+        builder.Services.Configure<LoginThrottleOptions>(builder.Configuration.GetSection($"{AuthOptions.Section}:LoginThrottle"));
+        builder.Services.AddSingleton<IUserStore, MySqlUserStore>();
+        builder.Services.AddSingleton<ILoginThrottle, MySqlLoginThrottle>();
+        builder.Services.AddSingleton<LoginService>();
+
+        if (builder.Environment.IsDevelopment())
+        {
+            builder.Services.Configure<DevelopmentUserOptions>(builder.Configuration.GetSection($"{AuthOptions.Section}:DevelopmentUser"));
+            builder.Services.AddHostedService<DevelopmentUserSeeder>();
+        }
+
+        return builder;
+    }
+}

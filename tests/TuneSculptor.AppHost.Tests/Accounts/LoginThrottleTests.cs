@@ -1,0 +1,89 @@
+using System.Net;
+using TuneSculptor.AppHost.Tests.Harness;
+
+namespace TuneSculptor.AppHost.Tests.Accounts;
+
+/// <summary>
+/// Failed logins are limited per account and per client address, with limits and window lowered for the test; a
+/// system of its own, so that its failures from 127.0.0.1 do not throttle other tests.
+/// </summary>
+public sealed class LoginThrottleTests : IAsyncLifetime
+{
+    private const int AccountLimit = 3;
+    private const int AddressLimit = 6;
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(5);
+
+    private HostProcessSystem _system = null!;
+    private GatewayClient _gateway = null!;
+
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _system = await HostProcessSystem.StartAsync(builder =>
+        {
+            HostProcessSystem.SetServiceEnvironment(builder, "auth", "Auth__LoginThrottle__AccountFailures", $"{AccountLimit}");
+            HostProcessSystem.SetServiceEnvironment(builder, "auth", "Auth__LoginThrottle__AddressFailures", $"{AddressLimit}");
+            HostProcessSystem.SetServiceEnvironment(builder, "auth", "Auth__LoginThrottle__Window", Window.ToString());
+        }, Cancellation);
+        await _system.WaitForHealthyAsync(Cancellation);
+        _gateway = new GatewayClient(_system.GetHttpEndpoint("gateway"));
+    }
+
+    [Fact]
+    public async Task Failures_on_one_account_lock_it_even_for_the_right_password_until_the_window_ends()
+    {
+        var (email, _) = await _gateway.SignUpAsync(Cancellation);
+        var (otherEmail, _) = await _gateway.SignUpAsync(Cancellation);
+        await WaitForAFreshWindowAsync();
+        for (var i = 0; i < AccountLimit; i++)
+        {
+            using var wrong = await _gateway.LoginAsync(email, "wrong password", Cancellation);
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+
+        using var locked = await _gateway.LoginAsync(email, "correct horse battery", Cancellation);
+        Assert.Equal(HttpStatusCode.TooManyRequests, locked.StatusCode);
+        var retryAfter = locked.Headers.RetryAfter?.Delta;
+        Assert.NotNull(retryAfter);
+        Assert.InRange(retryAfter.Value, TimeSpan.FromSeconds(1), Window);
+
+        // Only that account: another one still logs in from the same address (whose own limit is higher).
+        await _gateway.LoginForTokenAsync(otherEmail, "correct horse battery", Cancellation);
+
+        await Task.Delay(retryAfter.Value + TimeSpan.FromMilliseconds(500), Cancellation);
+        await _gateway.LoginForTokenAsync(email, "correct horse battery", Cancellation);
+    }
+
+    [Fact]
+    public async Task Failures_from_one_address_across_accounts_block_that_address_until_the_window_ends()
+    {
+        var (email, _) = await _gateway.SignUpAsync(Cancellation);
+        await WaitForAFreshWindowAsync();
+        for (var i = 0; i < AddressLimit; i++)
+        {
+            using var wrong = await _gateway.LoginAsync(GatewayClient.UniqueEmail("spray"), "guess", Cancellation);
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+
+        using var blocked = await _gateway.LoginAsync(email, "correct horse battery", Cancellation);
+        Assert.Equal(HttpStatusCode.TooManyRequests, blocked.StatusCode);
+        Assert.Equal("application/problem+json", blocked.Content.Headers.ContentType?.MediaType);
+        var retryAfter = blocked.Headers.RetryAfter?.Delta ?? throw new Xunit.Sdk.XunitException("no Retry-After");
+
+        await Task.Delay(retryAfter + TimeSpan.FromMilliseconds(500), Cancellation);
+        await _gateway.LoginForTokenAsync(email, "correct horse battery", Cancellation);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _gateway?.Dispose();
+        if (_system is not null)
+        {
+            await _system.DisposeAsync();
+        }
+    }
+
+    /// <summary>Failures of an earlier test may still count: let their window pass.</summary>
+    private static Task WaitForAFreshWindowAsync() => Task.Delay(Window, Cancellation);
+}
