@@ -21,7 +21,7 @@ var auth = builder.AddService<Projects.TuneSculptor_Auth>("auth")
     .WithEnvironment("Auth__SigningKey", tokenSigningKey)
     .WithReference(authDb).WaitFor(authDb);
 
-builder.AddService<Projects.TuneSculptor_Gateway>("gateway", port: builder.GetRunModePort("GATEWAY_PORT", 8080))
+var gateway = builder.AddService<Projects.TuneSculptor_Gateway>("gateway", port: builder.GetRunModePort("GATEWAY_PORT", 8080))
     .WithExternalHttpEndpoints()
     .WithReference(auth).WaitFor(auth)
     .WithReference(mediaDb).WaitFor(mediaDb)
@@ -32,6 +32,8 @@ builder.AddService<Projects.TuneSculptor_Converter>("converter")
     .WithReference(rabbitmq).WaitFor(rabbitmq);
 
 builder.AddService<Projects.TuneSculptor_Notification>("notification")
+    .WithPublicBaseUrl("Notification__PublicBaseUrl", gateway)
+    .WithReference(mediaDb).WaitFor(mediaDb)
     .WithReference(rabbitmq).WaitFor(rabbitmq)
     .WithReference(mail).WaitFor(mail);
 

@@ -8,6 +8,7 @@ builder.AddServiceDefaults();
 builder.AddMongoDatabase("media");
 builder.AddRabbitMQMessaging("rabbitmq");
 builder.AddFFmpeg();
+builder.AddConversion();
 
 var app = builder.Build();
 

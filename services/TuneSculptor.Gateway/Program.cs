@@ -1,4 +1,8 @@
+using System.Text.Json;
 using TuneSculptor.Gateway.Auth;
+using TuneSculptor.Gateway.Downloads;
+using TuneSculptor.Gateway.Jobs;
+using TuneSculptor.Gateway.Uploads;
 using TuneSculptor.Messaging;
 using TuneSculptor.Storage;
 
@@ -8,6 +12,9 @@ builder.AddServiceDefaults();
 builder.AddMongoDatabase("media");
 builder.AddRabbitMQMessaging("rabbitmq");
 builder.AddAuthService();
+builder.Services.Configure<UploadOptions>(builder.Configuration.GetSection(UploadOptions.Section));
+// The API speaks snake_case, like its message contracts (job_id, mp3_fid, …).
+builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
 
 var app = builder.Build();
 
@@ -18,5 +25,8 @@ app.UseAuthorization();
 
 app.MapDefaultEndpoints();
 app.MapIdentityEndpoints();
+app.MapUploadEndpoints();
+app.MapJobEndpoints();
+app.MapDownloadEndpoints();
 
 app.Run();

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using RabbitMQ.Client;
 
@@ -11,12 +12,15 @@ public static class RabbitMQExtensions
     /// <summary>
     /// Registers the shared RabbitMQ <see cref="IConnection"/> for the connection string
     /// <paramref name="connectionName"/> (Aspire's client integration: tracing, connect retries, automatic
-    /// recovery), with a readiness check that opens a channel on it.
+    /// recovery), the <see cref="MessagePublisher"/>, and a readiness check that opens a channel on it.
     /// </summary>
     public static IHostApplicationBuilder AddRabbitMQMessaging(this IHostApplicationBuilder builder, string connectionName)
     {
         // Our own check, named like the others, instead of the integration's "RabbitMQ.Client".
         builder.AddRabbitMQClient(connectionName, settings => settings.DisableHealthChecks = true);
+        builder.Services.Configure<MessagingOptions>(builder.Configuration.GetSection(MessagingOptions.Section));
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<MessagePublisher>();
         return builder.AddDependencyCheck(HealthCheckName, async (services, cancellationToken) =>
         {
             var connection = services.GetRequiredService<IConnection>();

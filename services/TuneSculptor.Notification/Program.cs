@@ -1,11 +1,13 @@
 using TuneSculptor.Messaging;
 using TuneSculptor.Notification.Email;
+using TuneSculptor.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddMongoDatabase("media");
 builder.AddRabbitMQMessaging("rabbitmq");
-builder.AddSmtp("mail");
+builder.AddMail("mail");
 
 var app = builder.Build();
 

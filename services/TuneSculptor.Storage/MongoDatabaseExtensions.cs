@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using MongoDB.Bson;
 using MongoDB.Driver;
@@ -12,8 +13,8 @@ public static class MongoDatabaseExtensions
     private static readonly BsonDocument Ping = new("ping", 1);
 
     /// <summary>
-    /// Registers <see cref="IMongoClient"/> and the <see cref="IMongoDatabase"/> named in the connection string
-    /// <paramref name="connectionName"/>, with a readiness check that pings it.
+    /// Registers <see cref="IMongoClient"/>, the <see cref="IMongoDatabase"/> named in the connection string
+    /// <paramref name="connectionName"/>, the job and media stores on it, and a readiness check that pings it.
     /// </summary>
     public static IHostApplicationBuilder AddMongoDatabase(this IHostApplicationBuilder builder, string connectionName)
     {
@@ -23,8 +24,18 @@ public static class MongoDatabaseExtensions
             throw new InvalidOperationException($"Connection string '{connectionName}' names no database.");
         }
 
-        builder.Services.AddSingleton<IMongoClient>(_ => new MongoClient(MongoClientSettings.FromUrl(url)));
+        var settings = MongoClientSettings.FromUrl(url);
+        // An unreachable server should fail a request within seconds (503), not after the 30 s default.
+        if (url.ServerSelectionTimeout == MongoDefaults.ServerSelectionTimeout)
+        {
+            settings.ServerSelectionTimeout = TimeSpan.FromSeconds(5);
+        }
+
+        builder.Services.AddSingleton<IMongoClient>(_ => new MongoClient(settings));
         builder.Services.AddSingleton(services => services.GetRequiredService<IMongoClient>().GetDatabase(url.DatabaseName));
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<JobStore>();
+        builder.Services.AddSingleton<MediaStore>();
         return builder.AddDependencyCheck(HealthCheckName, async (services, cancellationToken) =>
         {
             var database = services.GetRequiredService<IMongoDatabase>();

@@ -8,13 +8,20 @@ public static class SmtpExtensions
 
     /// <summary>
     /// Reads the SMTP settings from the connection string <paramref name="connectionName"/> (the AppHost's mail
-    /// server, or a real provider in production) and adds a readiness check that connects and, with credentials,
-    /// logs in.
+    /// server, or a real provider in production), registers the mailer that consumes the <c>mp3</c> queue, and adds a
+    /// readiness check that connects and, with credentials, logs in.
     /// </summary>
-    public static IHostApplicationBuilder AddSmtp(this IHostApplicationBuilder builder, string connectionName)
+    public static IHostApplicationBuilder AddMail(this IHostApplicationBuilder builder, string connectionName)
     {
         var settings = SmtpSettings.Parse(builder.GetRequiredConnectionString(connectionName));
         builder.Services.AddSingleton(settings);
+        builder.Services.AddOptions<NotificationOptions>()
+            .Bind(builder.Configuration.GetSection(NotificationOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<MailComposer>();
+        builder.Services.AddSingleton<MailSender>();
+        builder.Services.AddHostedService<NotificationConsumer>();
         return builder.AddDependencyCheck(HealthCheckName, async (_, cancellationToken) =>
         {
             using var client = new SmtpClient();

@@ -51,5 +51,80 @@ public sealed class GatewayClient(Uri gateway) : IDisposable
         return _http.SendAsync(request, cancellationToken);
     }
 
+    public async Task<HttpResponseMessage> UploadAsync(string token, string path, int? bitrate, CancellationToken cancellationToken)
+    {
+        using var form = new MultipartFormDataContent();
+        if (bitrate is { } kbps)
+        {
+            form.Add(new StringContent(kbps.ToString(System.Globalization.CultureInfo.InvariantCulture)), "bitrate");
+        }
+
+        await using var file = File.OpenRead(path);
+        form.Add(new StreamContent(file), "file", Path.GetFileName(path));
+        var request = new HttpRequestMessage(HttpMethod.Post, "/upload") { Content = form };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return await _http.SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>An upload form with only these fields (no file part).</summary>
+    public Task<HttpResponseMessage> PostFormAsync(string token, Dictionary<string, string> fields, CancellationToken cancellationToken)
+    {
+        var form = new MultipartFormDataContent();
+        foreach (var (name, value) in fields)
+        {
+            form.Add(new StringContent(value), name);
+        }
+
+        var request = new HttpRequestMessage(HttpMethod.Post, "/upload") { Content = form };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return _http.SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>Uploads and returns the job id; fails the test unless the upload is accepted.</summary>
+    public async Task<string> UploadForJobAsync(string token, string path, CancellationToken cancellationToken, int? bitrate = null)
+    {
+        using var response = await UploadAsync(token, path, bitrate, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Accepted, $"upload of {Path.GetFileName(path)}: {(int)response.StatusCode} {body}");
+        var jobId = JsonDocument.Parse(body).RootElement.GetProperty("job_id").GetString()!;
+        Assert.Equal($"/jobs/{jobId}", response.Headers.Location?.OriginalString);
+        return jobId;
+    }
+
+    public Task<HttpResponseMessage> GetAsync(string token, string pathAndQuery, CancellationToken cancellationToken, string? range = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (range is not null)
+        {
+            request.Headers.Range = RangeHeaderValue.Parse(range);
+        }
+
+        return _http.SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>Polls the job until it is done or failed.</summary>
+    public async Task<JsonElement> WaitForJobAsync(string token, string jobId, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            using var response = await GetAsync(token, $"/jobs/{jobId}", cancellationToken);
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+            var job = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken)).RootElement.Clone();
+            if (job.GetProperty("status").GetString() is "done" or "failed")
+            {
+                return job;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Job {jobId} still {job.GetProperty("status").GetString()} after {timeout.TotalSeconds:0} s.");
+            }
+
+            await Task.Delay(250, cancellationToken);
+        }
+    }
+
     public void Dispose() => _http.Dispose();
 }

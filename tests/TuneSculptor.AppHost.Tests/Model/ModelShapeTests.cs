@@ -67,7 +67,7 @@ public sealed class ModelShapeTests
         Assert.Equal(["auth-signing-key", "authdb"], References(resources["auth"]));
         Assert.Equal(["auth", "media", "rabbitmq"], References(resources["gateway"]));
         Assert.Equal(["media", "rabbitmq"], References(resources["converter"]));
-        Assert.Equal(["mail", "rabbitmq"], References(resources["notification"]));
+        Assert.Equal(["gateway", "mail", "media", "rabbitmq"], References(resources["notification"]));
         Assert.IsType<MySqlDatabaseResource>(resources["authdb"]);
         Assert.IsType<MongoDBDatabaseResource>(resources["media"]);
     }

@@ -11,7 +11,7 @@ public sealed class SystemFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var system = await HostProcessSystem.StartAsync(TestContext.Current.CancellationToken);
+        var system = await HostProcessSystem.StartAsync(Configure, TestContext.Current.CancellationToken);
         try
         {
             await system.WaitForHealthyAsync(TestContext.Current.CancellationToken);
@@ -23,6 +23,20 @@ public sealed class SystemFixture : IAsyncLifetime
         }
 
         _system = system;
+    }
+
+    /// <summary>The upload limit, lowered so that "too large" can be tested with a small file.</summary>
+    public const long MaxUploadSize = 8 * 1024 * 1024;
+
+    /// <summary>Settings the shared system runs with, for tests that would otherwise wait for defaults.</summary>
+    private static void Configure(IDistributedApplicationTestingBuilder builder)
+    {
+        HostProcessSystem.SetServiceEnvironment(builder, "gateway", "Uploads__MaxFileSize", MaxUploadSize.ToString(global::System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var service in new[] { "gateway", "converter", "notification" })
+        {
+            // Transient failures are retried after 0.2 s, 0.4 s, … instead of 1 s, 2 s, …
+            HostProcessSystem.SetServiceEnvironment(builder, service, "Messaging__RetryDelay", "00:00:00.2");
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -11,7 +11,7 @@ public sealed class SystemHealthTests(SystemFixture fixture)
         { "gateway", ["mongodb", "rabbitmq", "auth"] },
         { "auth", ["mysql", "migrations"] },
         { "converter", ["mongodb", "rabbitmq", "ffmpeg"] },
-        { "notification", ["rabbitmq", "smtp"] },
+        { "notification", ["mongodb", "rabbitmq", "smtp"] },
     };
 
     [Fact]

@@ -1,0 +1,122 @@
+using Microsoft.Extensions.Options;
+using MongoDB.Bson;
+using MongoDB.Driver.GridFS;
+using RabbitMQ.Client;
+using TuneSculptor.Contracts;
+using TuneSculptor.Messaging;
+using TuneSculptor.Storage;
+
+namespace TuneSculptor.Converter.Conversion;
+
+/// <summary>
+/// Takes <see cref="VideoUploaded"/> jobs from the <c>video</c> queue: video from GridFS to a temp file, ffmpeg, mp3
+/// to GridFS, job done, <see cref="Mp3Ready"/> on the <c>mp3</c> queue, then the ack. A redelivered job that is
+/// already done is not converted again; its notice is published again (notification mails once).
+/// </summary>
+public sealed partial class ConversionConsumer(
+    IConnection connection,
+    IOptions<MessagingOptions> messaging,
+    IOptions<ConverterOptions> options,
+    JobStore jobs,
+    MediaStore media,
+    Mp3Encoder encoder,
+    MessagePublisher publisher,
+    ILogger<ConversionConsumer> logger) : QueueConsumer(connection, messaging, logger)
+{
+    protected override string Queue => Queues.Video;
+
+    protected override IReadOnlyCollection<Type> MessageTypes => [typeof(VideoUploaded)];
+
+    protected override ushort Concurrency => (ushort)Math.Clamp(options.Value.Concurrency, 1, ushort.MaxValue);
+
+    protected override TimeSpan ShutdownGrace => options.Value.ShutdownGrace;
+
+    protected override async Task HandleAsync(IMessage message, CancellationToken cancellationToken)
+    {
+        var uploaded = (VideoUploaded)message;
+        var jobId = ParseId(uploaded.JobId);
+        var job = await jobs.FindAsync(jobId, cancellationToken)
+                  ?? throw new PermanentFailureException("The job no longer exists.");
+
+        if (job.Status == JobStatus.Done && job.Mp3Fid is { } doneMp3)
+        {
+            await PublishReadyAsync(uploaded, doneMp3, cancellationToken);
+            return;
+        }
+
+        if (!await jobs.MarkConvertingAsync(jobId, cancellationToken))
+        {
+            LogSkipped(uploaded.JobId, job.Status);
+            return;
+        }
+
+        var workDirectory = Directory.CreateTempSubdirectory("tunesculptor-job-");
+        try
+        {
+            var input = Path.Combine(workDirectory.FullName, "source");
+            try
+            {
+                await media.DownloadVideoAsync(job.VideoFid, input, cancellationToken);
+            }
+            catch (GridFSFileNotFoundException ex)
+            {
+                throw new PermanentFailureException("The uploaded video is no longer stored.", ex);
+            }
+
+            var mp3 = await encoder.EncodeAsync(input, Path.Combine(workDirectory.FullName, "audio.mp3"), job.Bitrate, cancellationToken);
+            var stored = await media.StoreMp3Async(mp3.Path, Path.ChangeExtension(job.FileName, ".mp3"), new BsonDocument
+            {
+                [MediaStore.OwnerField] = job.OwnerId,
+                ["job_id"] = job.Id,
+                ["original_name"] = job.FileName,
+                ["duration_seconds"] = mp3.DurationSeconds,
+                ["bitrate"] = job.Bitrate is { } kbps ? kbps : BsonNull.Value,
+            }, cancellationToken);
+
+            var mp3Fid = stored.Id;
+            if (!await jobs.MarkDoneAsync(jobId, mp3Fid, mp3.DurationSeconds, cancellationToken))
+            {
+                // Another delivery of this job finished first: keep its mp3, drop ours.
+                await media.DeleteMp3Async(stored.Id, CancellationToken.None);
+                mp3Fid = (await jobs.FindAsync(jobId, cancellationToken))?.Mp3Fid ?? mp3Fid;
+            }
+
+            await PublishReadyAsync(uploaded, mp3Fid, cancellationToken);
+            if (options.Value.DeleteSourceVideo)
+            {
+                await media.DeleteVideoAsync(job.VideoFid, cancellationToken);
+            }
+
+            LogConverted(uploaded.JobId, mp3.DurationSeconds);
+        }
+        finally
+        {
+            workDirectory.Delete(recursive: true);
+        }
+    }
+
+    protected override async Task OnFailedAsync(IMessage message, string reason, CancellationToken cancellationToken)
+    {
+        var uploaded = (VideoUploaded)message;
+        if (ObjectId.TryParse(uploaded.JobId, out var jobId))
+        {
+            await jobs.MarkFailedAsync(jobId, reason, cancellationToken);
+        }
+
+        await publisher.PublishAsync(Queues.Mp3, new ConversionFailed(
+            uploaded.JobId, uploaded.VideoFid, uploaded.Username, uploaded.UserId, uploaded.FileName, reason), cancellationToken);
+    }
+
+    private Task PublishReadyAsync(VideoUploaded uploaded, ObjectId mp3Fid, CancellationToken cancellationToken) =>
+        publisher.PublishAsync(Queues.Mp3, new Mp3Ready(
+            uploaded.JobId, uploaded.VideoFid, mp3Fid.ToString(), uploaded.Username, uploaded.UserId, uploaded.FileName), cancellationToken);
+
+    private static ObjectId ParseId(string id) =>
+        ObjectId.TryParse(id, out var parsed) ? parsed : throw new PermanentFailureException("The job id is not valid.");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} converted: {Seconds:0.0} s of audio")]
+    private partial void LogConverted(string jobId, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} is {Status}: nothing to convert")]
+    private partial void LogSkipped(string jobId, string status);
+}

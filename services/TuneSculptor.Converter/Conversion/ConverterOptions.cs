@@ -1,0 +1,19 @@
+namespace TuneSculptor.Converter.Conversion;
+
+/// <summary>Converter settings (<c>Converter</c> section).</summary>
+public sealed class ConverterOptions
+{
+    public const string Section = "Converter";
+
+    /// <summary>Jobs converted at once; libmp3lame uses one core per job.</summary>
+    public int Concurrency { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>An ffmpeg run taking longer is cancelled and the job failed (a hung or pathological input).</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Delete the uploaded video once its mp3 is stored.</summary>
+    public bool DeleteSourceVideo { get; set; } = true;
+
+    /// <summary>How long a conversion in flight may finish after SIGTERM before it is handed back to the queue.</summary>
+    public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(25);
+}

@@ -1,0 +1,66 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Mvc;
+using MongoDB.Bson;
+using TuneSculptor.Gateway.Http;
+using TuneSculptor.Storage;
+
+namespace TuneSculptor.Gateway.Jobs;
+
+/// <summary>A job as its owner sees it.</summary>
+public sealed record JobView(
+    string JobId,
+    string Status,
+    string Filename,
+    long Size,
+    int? Bitrate,
+    string? Mp3Fid,
+    string? DownloadUrl,
+    double? DurationSeconds,
+    string? Error,
+    DateTime CreatedAt,
+    DateTime UpdatedAt);
+
+public sealed record JobPage(IReadOnlyList<JobView> Items, int Page, int PageSize, long Total);
+
+public static class JobEndpoints
+{
+    private const int MaxPageSize = 100;
+
+    public static IEndpointRouteBuilder MapJobEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/jobs/{jobId}", GetJobAsync);
+        app.MapGet("/jobs", ListJobsAsync);
+        return app;
+    }
+
+    private static async Task<IResult> GetJobAsync(string jobId, ClaimsPrincipal user, HttpRequest request, JobStore jobs, CancellationToken cancellationToken) =>
+        ObjectId.TryParse(jobId, out var id) && await jobs.FindForOwnerAsync(id, user.FindFirstValue("sub")!, cancellationToken) is { } job
+            ? Results.Ok(View(job, request))
+            : Problems.NotFound("job");
+
+    private static async Task<IResult> ListJobsAsync(
+        ClaimsPrincipal user, HttpRequest request, JobStore jobs, CancellationToken cancellationToken,
+        int page = 1, [FromQuery(Name = "page_size")] int pageSize = 20)
+    {
+        if (page < 1 || pageSize is < 1 or > MaxPageSize)
+        {
+            return Problems.BadRequest($"page starts at 1; page_size is 1 to {MaxPageSize}.");
+        }
+
+        var (items, total) = await jobs.ListForOwnerAsync(user.FindFirstValue("sub")!, page, pageSize, cancellationToken);
+        return Results.Ok(new JobPage(items.Select(job => View(job, request)).ToList(), page, pageSize, total));
+    }
+
+    private static JobView View(Job job, HttpRequest request) => new(
+        job.Id.ToString(),
+        job.Status,
+        job.FileName,
+        job.Size,
+        job.Bitrate,
+        job.Mp3Fid?.ToString(),
+        job.Status == JobStatus.Done && job.Mp3Fid is { } mp3 ? $"{request.Scheme}://{request.Host}/download?fid={mp3}" : null,
+        job.DurationSeconds,
+        job.Error,
+        job.CreatedAt,
+        job.UpdatedAt);
+}

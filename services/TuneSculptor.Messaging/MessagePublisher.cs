@@ -1,0 +1,79 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using RabbitMQ.Client;
+using TuneSculptor.Contracts;
+
+namespace TuneSculptor.Messaging;
+
+/// <summary>
+/// Publishes persistent messages with publisher confirms: <see cref="PublishAsync{T}"/> returns once the broker has
+/// taken responsibility for the message, and throws if it refused it or could not route it.
+/// </summary>
+public sealed class MessagePublisher(IConnection connection, IOptions<MessagingOptions> options, TimeProvider time) : IAsyncDisposable
+{
+    // A channel is not for concurrent use; publishes are few (one per upload or conversion), so they take turns.
+    private readonly SemaphoreSlim _turn = new(1, 1);
+    private readonly HashSet<string> _declared = [];
+    private IChannel? _channel;
+
+    public async Task PublishAsync<T>(string queue, T message, CancellationToken cancellationToken) where T : IMessage
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(message, MessageType.JsonOptions);
+        var properties = new BasicProperties
+        {
+            Persistent = true,
+            ContentType = "application/json",
+            Type = MessageType.Of<T>(),
+            MessageId = Guid.NewGuid().ToString("N"),
+            CorrelationId = message.JobId,
+            Timestamp = new AmqpTimestamp(time.GetUtcNow().ToUnixTimeSeconds()),
+        };
+
+        await _turn.WaitAsync(cancellationToken);
+        try
+        {
+            var channel = await GetChannelAsync(cancellationToken);
+            if (!_declared.Contains(queue))
+            {
+                await Topology.DeclareAsync(channel, queue, options.Value.DeliveryLimit, cancellationToken);
+                _declared.Add(queue);
+            }
+
+            await channel.BasicPublishAsync(exchange: string.Empty, routingKey: queue, mandatory: true, basicProperties: properties, body: body, cancellationToken);
+        }
+        finally
+        {
+            _turn.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_channel is not null)
+        {
+            await _channel.DisposeAsync();
+        }
+
+        _turn.Dispose();
+    }
+
+    private async Task<IChannel> GetChannelAsync(CancellationToken cancellationToken)
+    {
+        if (_channel is { IsOpen: true })
+        {
+            return _channel;
+        }
+
+        // Closed by the broker (a refused publish closes nothing, but a channel error does): start afresh.
+        if (_channel is not null)
+        {
+            await _channel.DisposeAsync();
+        }
+
+        _declared.Clear();
+        _channel = await connection.CreateChannelAsync(
+            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),
+            cancellationToken);
+        return _channel;
+    }
+}

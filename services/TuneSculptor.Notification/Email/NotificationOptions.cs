@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace TuneSculptor.Notification.Email;
+
+/// <summary>Mail settings (<c>Notification</c> section).</summary>
+public sealed class NotificationOptions
+{
+    public const string Section = "Notification";
+
+    /// <summary>Where users download from: the gateway in run mode, <c>http://mp3converter.com</c> in Kubernetes.</summary>
+    [Required]
+    [Url]
+    public string PublicBaseUrl { get; set; } = string.Empty;
+
+    [Required]
+    public string From { get; set; } = "TuneSculptor <no-reply@tunesculptor.local>";
+}
