@@ -48,6 +48,8 @@ public sealed class UploadAvailabilityTests(SystemFixture fixture) : IDisposable
             {
                 await ServiceHealth.WaitUntilAsync(
                     fixture.System.GetHttpEndpoint(service), h => h.StatusCode == HttpStatusCode.OK, RecoveryTimeout, recovery.Token);
+                // The shared system is left as found: healthy in Aspire's eyes too, not only on the wire.
+                await fixture.System.App.ResourceNotifications.WaitForResourceHealthyAsync(service, recovery.Token);
             }
         }
 

@@ -20,8 +20,9 @@ public sealed class SystemHealthTests(SystemFixture fixture)
         foreach (var name in HostProcessSystem.AllResources)
         {
             Assert.True(fixture.System.App.ResourceNotifications.TryGetCurrentState(name, out var resource), $"{name} is not in the model");
-            Assert.Equal(KnownResourceStates.Running, resource.Snapshot.State?.Text);
-            Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, resource.Snapshot.HealthStatus);
+            Assert.True(KnownResourceStates.Running == resource.Snapshot.State?.Text, $"{name} is {resource.Snapshot.State?.Text}");
+            Assert.True(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy == resource.Snapshot.HealthStatus,
+                $"{name} is {resource.Snapshot.HealthStatus}");
         }
 
         TestContext.Current.SendDiagnosticMessage($"Whole model healthy {fixture.System.StartupTime.TotalSeconds:0.0} s after start.");
