@@ -45,6 +45,9 @@ public sealed partial class PipelineTests(SystemFixture fixture) : IDisposable
         var mp3 = await DownloadAsync(token, new Uri(link.Value).PathAndQuery, $"{format}.mp3");
         var result = await MediaSamples.ProbeAsync(mp3);
         Assert.Equal("mp3", result.FormatName);
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"{format}: source {source.DurationSeconds:0.000} s, mp3 {result.DurationSeconds:0.000} s " +
+            $"({(result.DurationSeconds / source.DurationSeconds - 1) * 100:+0.00;-0.00} %)");
         Assert.InRange(result.DurationSeconds, source.DurationSeconds * 0.98, source.DurationSeconds * 1.02);
     }
 
