@@ -1,3 +1,4 @@
+using System.Text;
 using RabbitMQ.Client;
 
 namespace TuneSculptor.AppHost.Tests.Harness;
@@ -17,6 +18,21 @@ public sealed class BrokerQueues(IConnection connection) : IAsyncDisposable
         await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
         var state = await channel.QueueDeclarePassiveAsync(queue, cancellationToken);
         return (state.MessageCount, state.ConsumerCount);
+    }
+
+    /// <summary>The bodies and headers of the messages a queue holds; they stay in it (read unacknowledged, then handed back).</summary>
+    public async Task<IReadOnlyList<(string Body, IDictionary<string, object?> Headers)>> PeekAsync(string queue, CancellationToken cancellationToken)
+    {
+        var messages = new List<(string, IDictionary<string, object?>)>();
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        while (await channel.BasicGetAsync(queue, autoAck: false, cancellationToken) is { } message)
+        {
+            messages.Add((Encoding.UTF8.GetString(message.Body.Span), message.BasicProperties.Headers ?? new Dictionary<string, object?>()));
+        }
+
+        // Closing the channel returns every unacknowledged message to the queue.
+        await channel.CloseAsync(cancellationToken);
+        return messages;
     }
 
     public async ValueTask DisposeAsync() => await connection.DisposeAsync();

@@ -28,6 +28,9 @@ public sealed class SystemFixture : IAsyncLifetime
     /// <summary>The upload limit, lowered so that "too large" can be tested with a small file.</summary>
     public const long MaxUploadSize = 8 * 1024 * 1024;
 
+    /// <summary>Deliveries of a message before it is failed and dead-lettered (the default, stated so tests can count).</summary>
+    public const int DeliveryLimit = 5;
+
     /// <summary>Settings the shared system runs with, for tests that would otherwise wait for defaults.</summary>
     private static void Configure(IDistributedApplicationTestingBuilder builder)
     {
@@ -36,6 +39,7 @@ public sealed class SystemFixture : IAsyncLifetime
         {
             // Transient failures are retried after 0.2 s, 0.4 s, … instead of 1 s, 2 s, …
             HostProcessSystem.SetServiceEnvironment(builder, service, "Messaging__RetryDelay", "00:00:00.2");
+            HostProcessSystem.SetServiceEnvironment(builder, service, "Messaging__DeliveryLimit", DeliveryLimit.ToString(global::System.Globalization.CultureInfo.InvariantCulture));
         }
     }
 
