@@ -1,4 +1,6 @@
+using System.Globalization;
 using TuneSculptor.AppHost.Infrastructure;
+using TuneSculptor.AppHost.Kubernetes;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
@@ -21,13 +23,22 @@ var auth = builder.AddService<Projects.TuneSculptor_Auth>("auth")
     .WithEnvironment("Auth__SigningKey", tokenSigningKey)
     .WithReference(authDb).WaitFor(authDb);
 
+const long maxUploadBytes = 2L * 1024 * 1024 * 1024;
 var gateway = builder.AddService<Projects.TuneSculptor_Gateway>("gateway", port: builder.GetRunModePort("GATEWAY_PORT", 8080))
     .WithExternalHttpEndpoints()
+    .WithEnvironment("Uploads__MaxFileSize", maxUploadBytes.ToString(CultureInfo.InvariantCulture))
+    .WithKubernetesWorkload(new() { Replicas = 2, MemoryLimit = "512Mi" })
     .WithReference(auth).WaitFor(auth)
     .WithReference(mediaDb).WaitFor(mediaDb)
     .WithReference(rabbitmq).WaitFor(rabbitmq);
 
-builder.AddService<Projects.TuneSculptor_Converter>("converter")
+var converter = builder.AddService<Projects.TuneSculptor_Converter>("converter")
+    // ffmpeg takes a core per job; a stop lets jobs in flight finish for 25 s (Converter:ShutdownGrace) plus 10 s.
+    .WithKubernetesWorkload(new()
+    {
+        CpuRequest = "1", CpuLimit = "2", MemoryRequest = "256Mi", MemoryLimit = "1Gi", TempSizeLimit = "6Gi",
+        TerminationGracePeriod = TimeSpan.FromSeconds(45),
+    })
     .WithReference(mediaDb).WaitFor(mediaDb)
     .WithReference(rabbitmq).WaitFor(rabbitmq);
 
@@ -36,6 +47,18 @@ builder.AddService<Projects.TuneSculptor_Notification>("notification")
     .WithReference(mediaDb).WaitFor(mediaDb)
     .WithReference(rabbitmq).WaitFor(rabbitmq)
     .WithReference(mail).WaitFor(mail);
+
+// Kubernetes: the same model published as a kustomize tree (deploy/k8s, see README).
+builder.AddKubernetesPublishing(new KubernetesEnvironment
+{
+    IngressRoutes = new Dictionary<string, IngressRoute>
+    {
+        [gateway.Resource.Name] = new(new Uri(PublicBaseUrl.PublishedDefault).Host, "http"),
+        [rabbitmq.Resource.Name] = new("rabbitmq-manager.com", RabbitMQBuilderExtensions.ManagementEndpointName),
+    },
+    MaxRequestBodyBytes = maxUploadBytes + 1024 * 1024,
+    QueueScaling = new(converter.Resource.Name, rabbitmq.Resource.Name, "video", MessagesPerReplica: 2, MinReplicas: 1, MaxReplicas: 6),
+});
 
 builder.LogWhenAllResourcesHealthy();
 builder.Build().Run();

@@ -17,6 +17,21 @@ require_dotnet() {
   fi
 }
 
+# The Kubernetes manifests are built with `kubectl kustomize`, which needs kustomize v5 (kubectl 1.27 and later).
+# Not installed here: Debian's kubernetes-client (1.20) is too old.
+require_kubectl() {
+  local minor="" found="none is on PATH"
+  if command -v kubectl > /dev/null; then
+    minor=$(kubectl version --client -o json 2> /dev/null | sed -n 's/.*"minor": *"\([0-9]*\).*/\1/p' | head -n1)
+    found="found 1.${minor:-?}"
+  fi
+  if [ -z "$minor" ] || [ "$minor" -lt 27 ]; then
+    echo "kubectl 1.27 or later (with kustomize v5) is required, $found:" \
+      "https://kubernetes.io/docs/tasks/tools/install-kubectl-linux/ (Debian's kubernetes-client is too old)" >&2
+    exit 1
+  fi
+}
+
 # Mirrors the AppHost's choice (TuneSculptor.AppHost/Infrastructure/InfrastructureRuntime.cs): an explicit
 # INFRASTRUCTURE_RUNTIME wins; otherwise containers when the container engine answers `info`.
 infrastructure_runtime() {
@@ -58,22 +73,34 @@ install_host_process_servers() {
   say "restoring dotnet tools (smtp4dev)"
   (cd "$repo_root" && dotnet tool restore > /dev/null)
 
-  # The MongoDB stand-in, from its lock file; reinstalled only when the lock file changes.
-  local standin="$repo_root/tools/mongo-standin"
-  local stamp="$standin/node_modules/.installed-lock.sha256"
+  npm_ci_from_lock "$repo_root/tools/mongo-standin" "the MongoDB stand-in"
+}
+
+# A Node tool of this repo, from its lock file; reinstalled only when the lock file changes.
+npm_ci_from_lock() {
+  local tool=$1 what=$2
+  local stamp="$tool/node_modules/.installed-lock.sha256"
   local lock_hash
-  lock_hash=$(sha256sum "$standin/package-lock.json" | cut -d' ' -f1)
+  lock_hash=$(sha256sum "$tool/package-lock.json" | cut -d' ' -f1)
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
-    say "installing the MongoDB stand-in (npm ci)"
-    (cd "$standin" && npm ci --no-audit --no-fund --loglevel=error > /dev/null)
+    say "installing $what (npm ci)"
+    (cd "$tool" && npm ci --no-audit --no-fund --loglevel=error > /dev/null)
     echo "$lock_hash" > "$stamp"
   fi
 }
 
 require_dotnet
+[ "$purpose" != test ] || require_kubectl
 # The converter runs ffmpeg itself, whatever runs the servers.
 apt_install ffmpeg
 
 if [ "$purpose" = test ] || [ "$(infrastructure_runtime)" = host-processes ]; then
   install_host_process_servers
+fi
+
+if [ "$purpose" = test ]; then
+  # deploy/make-secrets.sh makes the Kubernetes tests' secrets with openssl.
+  apt_install openssl
+  # Node and npm are there: install_host_process_servers ran for the test purpose.
+  npm_ci_from_lock "$repo_root/tools/k8s-validate" "the Kubernetes manifest validator"
 fi

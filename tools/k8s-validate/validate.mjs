@@ -1,0 +1,151 @@
+#!/usr/bin/env node
+// Validates Kubernetes objects in YAML against the Kubernetes JSON schemas (kubernetes-models) and KEDA's CRD
+// schemas (@kubernetes-models/keda), offline.
+//   node validate.mjs [file.yaml ...]     (reads standard input when no file is given)
+// Prints one line per object and a summary; exits 1 when any object is invalid or of an unknown apiVersion/kind,
+// when a file is not valid YAML, or when the input holds no object at all.
+//
+// Note: the schemas do not set additionalProperties: false, so unknown or misspelled fields (`replica: 2`) pass,
+// as they do in the published Kubernetes OpenAPI schemas. Types, enums, formats and required fields are checked.
+import { readFile } from "node:fs/promises";
+import { parseAllDocuments } from "yaml";
+
+// Packages whose export map is "<apiVersion>/<Kind>", tried in order: apiVersion "v1" is the core group's folder
+// "v1", "apps/v1" is "apps/v1", "networking.k8s.io/v1" is "networking.k8s.io/v1"; KEDA's is "keda.sh/v1alpha1".
+const modelPackages = ["kubernetes-models", "@kubernetes-models/keda"];
+
+// A group is a DNS subdomain, a version and a kind are alphanumeric: nothing that could walk out of the package.
+const apiVersionPattern = /^(?:[a-z0-9]([-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[a-z0-9]+$/;
+const kindPattern = /^[A-Z][A-Za-z0-9]*$/;
+
+const modelCache = new Map();
+
+// The model class of a top-level kind, or undefined. Only a class that declares this very apiVersion and kind
+// counts, so a nested type that happens to have a module of its own (apps/v1 DeploymentSpec) is no kind.
+async function findModel(apiVersion, kind) {
+  const key = `${apiVersion} ${kind}`;
+  if (modelCache.has(key)) return modelCache.get(key);
+  let model;
+  if (apiVersionPattern.test(apiVersion) && kindPattern.test(kind)) {
+    for (const pkg of modelPackages) {
+      let module;
+      try {
+        module = await import(`${pkg}/${apiVersion}/${kind}`);
+      } catch (error) {
+        if (error?.code === "ERR_PACKAGE_PATH_NOT_EXPORTED" || error?.code === "ERR_MODULE_NOT_FOUND") continue;
+        throw error;
+      }
+      const candidate = module[kind];
+      if (typeof candidate === "function" && candidate.apiVersion === apiVersion && candidate.kind === kind) {
+        model = candidate;
+        break;
+      }
+    }
+  }
+  modelCache.set(key, model);
+  return model;
+}
+
+function describeValidationError(error) {
+  if (Array.isArray(error?.errors) && error.errors.length > 0) {
+    return error.errors
+      .map((e) => {
+        let message = `${e.instancePath || "/"} ${e.message}`;
+        if (e.keyword === "enum" && e.params?.allowedValues) {
+          message += ` (${e.params.allowedValues.map((v) => JSON.stringify(v)).join(", ")})`;
+        }
+        return message;
+      })
+      .join("; ");
+  }
+  return error?.message ?? String(error);
+}
+
+// kustomize wraps long base64 Secret values at 70 columns; the API server's base64 decoder skips line breaks, so
+// they are valid, but the schema's "byte" format is not that lenient. Validate them unwrapped.
+function withUnwrappedSecretData(obj) {
+  if (obj.apiVersion !== "v1" || obj.kind !== "Secret" || obj.data === null || typeof obj.data !== "object") return obj;
+  const data = Object.fromEntries(
+    Object.entries(obj.data).map(([key, value]) => [key, typeof value === "string" ? value.replace(/[\r\n]/g, "") : value]));
+  return { ...obj, data };
+}
+
+async function validateObject(obj) {
+  if (obj === null || typeof obj !== "object" || Array.isArray(obj)) {
+    return { ok: false, message: `document is a ${Array.isArray(obj) ? "list" : typeof obj}, not an object` };
+  }
+  const { apiVersion, kind } = obj;
+  if (typeof apiVersion !== "string" || apiVersion === "") return { ok: false, message: "no apiVersion" };
+  if (typeof kind !== "string" || kind === "") return { ok: false, message: "no kind" };
+  const Model = await findModel(apiVersion, kind);
+  if (!Model) {
+    return { ok: false, message: `no schema for apiVersion ${apiVersion} kind ${kind} (unknown kind or version)` };
+  }
+  try {
+    new Model(withUnwrappedSecretData(obj)).validate();
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, message: describeValidationError(error) };
+  }
+}
+
+function displayName(obj) {
+  const metadata = obj && typeof obj === "object" && !Array.isArray(obj) ? obj.metadata : undefined;
+  const name = metadata?.name ?? (metadata?.generateName ? `${metadata.generateName}*` : "<no name>");
+  return metadata?.namespace ? `${metadata.namespace}/${name}` : String(name);
+}
+
+async function readStdin() {
+  const chunks = [];
+  for await (const chunk of process.stdin) chunks.push(chunk);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+async function main(files) {
+  const sources = files.length > 0 ? files : ["-"];
+  let total = 0;
+  let invalid = 0;
+  let yamlFailures = 0;
+  for (const source of sources) {
+    const label = source === "-" ? "<stdin>" : source;
+    const text = source === "-" ? await readStdin() : await readFile(source, "utf8");
+    const docs = parseAllDocuments(text, { prettyErrors: true });
+    const errors = docs.flatMap((doc) => doc.errors);
+    if (errors.length > 0) {
+      yamlFailures++;
+      for (const error of errors) console.log(`FAIL ${label}: YAML error: ${error.message.split("\n")[0].replace(/:$/, "")}`);
+      continue;
+    }
+    for (const doc of docs) {
+      const obj = doc.toJS({ maxAliasCount: 1000 });
+      if (obj === null || obj === undefined) continue; // an empty document (`---` alone, or only comments)
+      total++;
+      const result = await validateObject(obj);
+      const apiVersion = obj?.apiVersion ?? "<no apiVersion>";
+      const kind = obj?.kind ?? "<no kind>";
+      if (result.ok) {
+        console.log(`ok   ${apiVersion} ${kind} ${displayName(obj)}`);
+      } else {
+        invalid++;
+        console.log(`FAIL ${apiVersion} ${kind} ${displayName(obj)}: ${result.message}`);
+      }
+    }
+  }
+  console.log(`${total} objects, ${invalid} invalid` + (yamlFailures ? `, ${yamlFailures} unparsable YAML input(s)` : ""));
+  if (total === 0 && yamlFailures === 0) {
+    // Most likely the command in front of the pipe failed (`kubectl kustomize` prints its error to stderr only).
+    console.log("FAIL no Kubernetes object in the input");
+    return 1;
+  }
+  return invalid > 0 || yamlFailures > 0 ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    console.error(`k8s-validate: ${error?.message ?? error}`);
+    process.exitCode = 2;
+  },
+);
