@@ -1,4 +1,5 @@
 using TuneSculptor.Converter.Conversion;
+using TuneSculptor.Converter.Retention;
 using TuneSculptor.Messaging;
 using TuneSculptor.Storage;
 
@@ -9,6 +10,7 @@ builder.AddMongoDatabase("media");
 builder.AddRabbitMQMessaging("rabbitmq");
 builder.AddFFmpeg();
 builder.AddConversion();
+builder.AddRetention();
 
 var app = builder.Build();
 

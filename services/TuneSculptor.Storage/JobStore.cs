@@ -76,6 +76,17 @@ public sealed class JobStore(IMongoDatabase database, TimeProvider time)
             Update.Set(j => j.Status, JobStatus.Failed).Set(j => j.Error, reason).Set(j => j.UpdatedAt, Now),
             cancellationToken: cancellationToken);
 
+    /// <summary>The job whose uploaded video this is, if any.</summary>
+    public async Task<Job?> FindByVideoAsync(ObjectId videoFid, CancellationToken cancellationToken) =>
+        await _jobs.Find(Filter.Eq(j => j.VideoFid, videoFid)).FirstOrDefaultAsync(cancellationToken);
+
+    /// <summary>Done or failed → expired: its files are being deleted, so no download link is given any more.</summary>
+    public Task MarkExpiredAsync(ObjectId id, CancellationToken cancellationToken) =>
+        _jobs.UpdateOneAsync(
+            Filter.Eq(j => j.Id, id) & Filter.In(j => j.Status, [JobStatus.Done, JobStatus.Failed]),
+            Update.Set(j => j.Status, JobStatus.Expired).Set(j => j.UpdatedAt, Now),
+            cancellationToken: cancellationToken);
+
     /// <summary>Marks the user as told; false when that was already done (so the mail must not go again).</summary>
     public async Task<bool> MarkNotifiedAsync(ObjectId id, CancellationToken cancellationToken)
     {

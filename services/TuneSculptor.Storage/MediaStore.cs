@@ -93,13 +93,32 @@ public sealed class MediaStore(IMongoDatabase database)
         }
     }
 
+    /// <summary>mp3s stored before <paramref name="cutoff"/>, oldest first, at most <paramref name="limit"/>.</summary>
+    public Task<IReadOnlyList<StoredFile>> FindMp3sStoredBeforeAsync(DateTime cutoff, int limit, CancellationToken cancellationToken) =>
+        FindStoredBeforeAsync(_mp3s, cutoff, limit, cancellationToken);
+
+    /// <summary>Videos stored before <paramref name="cutoff"/>, oldest first, at most <paramref name="limit"/>.</summary>
+    public Task<IReadOnlyList<StoredFile>> FindVideosStoredBeforeAsync(DateTime cutoff, int limit, CancellationToken cancellationToken) =>
+        FindStoredBeforeAsync(_videos, cutoff, limit, cancellationToken);
+
+    private static async Task<IReadOnlyList<StoredFile>> FindStoredBeforeAsync(GridFSBucket bucket, DateTime cutoff, int limit, CancellationToken cancellationToken)
+    {
+        using var cursor = await bucket.FindAsync(
+            Builders<GridFSFileInfo>.Filter.Lt(f => f.UploadDateTime, cutoff),
+            new GridFSFindOptions { Sort = Builders<GridFSFileInfo>.Sort.Ascending(f => f.UploadDateTime), Limit = limit },
+            cancellationToken);
+        var files = await cursor.ToListAsync(cancellationToken);
+        return files.Select(ToStoredFile).ToList();
+    }
+
+    private static StoredFile ToStoredFile(GridFSFileInfo file) =>
+        new(file.Id, file.Filename, file.Length, file.Metadata?.GetValue(OwnerField, BsonNull.Value).ToString() ?? string.Empty, file.Metadata ?? []);
+
     private static async Task<StoredFile?> FindAsync(GridFSBucket bucket, ObjectId id, CancellationToken cancellationToken)
     {
         using var cursor = await bucket.FindAsync(Builders<GridFSFileInfo>.Filter.Eq(f => f.Id, id), cancellationToken: cancellationToken);
         var file = await cursor.FirstOrDefaultAsync(cancellationToken);
-        return file is null
-            ? null
-            : new StoredFile(file.Id, file.Filename, file.Length, file.Metadata?.GetValue(OwnerField, BsonNull.Value).ToString() ?? string.Empty, file.Metadata ?? []);
+        return file is null ? null : ToStoredFile(file);
     }
 
     private static async Task DeleteAsync(GridFSBucket bucket, ObjectId id, CancellationToken cancellationToken)

@@ -104,15 +104,18 @@ public sealed class GatewayClient(Uri gateway) : IDisposable
     }
 
     /// <summary>Polls the job until it is done or failed.</summary>
-    public async Task<JsonElement> WaitForJobAsync(string token, string jobId, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Polls the job until it is in one of <paramref name="statuses"/> (by default: finished, done or failed).</summary>
+    public async Task<JsonElement> WaitForJobAsync(
+        string token, string jobId, TimeSpan timeout, CancellationToken cancellationToken, params string[] statuses)
     {
+        statuses = statuses.Length > 0 ? statuses : ["done", "failed"];
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
             using var response = await GetAsync(token, $"/jobs/{jobId}", cancellationToken);
             Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
             var job = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken)).RootElement.Clone();
-            if (job.GetProperty("status").GetString() is "done" or "failed")
+            if (statuses.Contains(job.GetProperty("status").GetString()))
             {
                 return job;
             }

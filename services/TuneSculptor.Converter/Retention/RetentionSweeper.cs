@@ -1,0 +1,80 @@
+using Microsoft.Extensions.Options;
+using MongoDB.Bson;
+using TuneSculptor.Storage;
+
+namespace TuneSculptor.Converter.Retention;
+
+/// <summary>
+/// Deletes mp3s older than <see cref="RetentionOptions.MaxAge"/>, and videos of that age whose job no longer needs
+/// them, through the GridFS buckets (files and chunks alike); their jobs become <c>expired</c>. Every converter
+/// sweeps: deleting what another just deleted is harmless.
+/// </summary>
+public sealed partial class RetentionSweeper(
+    MediaStore media, JobStore jobs, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionSweeper> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.SweepInterval, time);
+        do
+        {
+            try
+            {
+                await SweepAsync(stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // MongoDB unreachable, say: the next sweep tries again.
+                LogSweepFailed(ex);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var cutoff = time.GetUtcNow().UtcDateTime - settings.MaxAge;
+
+        var mp3s = await media.FindMp3sStoredBeforeAsync(cutoff, settings.BatchSize, cancellationToken);
+        foreach (var mp3 in mp3s)
+        {
+            // The job first, so no link is handed out for a file that is about to go.
+            if (mp3.Metadata.GetValue("job_id", BsonNull.Value) is BsonObjectId jobId)
+            {
+                await jobs.MarkExpiredAsync(jobId.Value, cancellationToken);
+            }
+
+            await media.DeleteMp3Async(mp3.Id, cancellationToken);
+        }
+
+        var deletedVideos = 0;
+        foreach (var video in await media.FindVideosStoredBeforeAsync(cutoff, settings.BatchSize, cancellationToken))
+        {
+            var job = await jobs.FindByVideoAsync(video.Id, cancellationToken);
+            if (job?.Status is JobStatus.Queued or JobStatus.Converting)
+            {
+                // Still waiting for the converter (a long backlog): not left over.
+                continue;
+            }
+
+            if (job is not null)
+            {
+                await jobs.MarkExpiredAsync(job.Id, cancellationToken);
+            }
+
+            await media.DeleteVideoAsync(video.Id, cancellationToken);
+            deletedVideos++;
+        }
+
+        if (mp3s.Count + deletedVideos > 0)
+        {
+            LogSwept(mp3s.Count, deletedVideos, settings.MaxAge.TotalHours);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention: deleted {Mp3s} mp3s and {Videos} videos older than {Hours} h")]
+    private partial void LogSwept(int mp3s, int videos, double hours);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Retention sweep failed; trying again at the next one")]
+    private partial void LogSweepFailed(Exception exception);
+}
