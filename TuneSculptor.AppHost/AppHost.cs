@@ -57,7 +57,7 @@ builder.AddKubernetesPublishing(new KubernetesEnvironment
         [rabbitmq.Resource.Name] = new("rabbitmq-manager.com", RabbitMQBuilderExtensions.ManagementEndpointName),
     },
     MaxRequestBodyBytes = maxUploadBytes + 1024 * 1024,
-    QueueScaling = new(converter.Resource.Name, rabbitmq.Resource.Name, "video", MessagesPerReplica: 2, MinReplicas: 1, MaxReplicas: 6),
+    QueueScaling = new(converter.Resource.Name, "video", MessagesPerReplica: 2, MinReplicas: 1, MaxReplicas: 6),
 });
 
 builder.LogWhenAllResourcesHealthy();

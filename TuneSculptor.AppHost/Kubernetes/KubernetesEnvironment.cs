@@ -30,4 +30,4 @@ public sealed record KubernetesEnvironment
 public sealed record IngressRoute(string Host, string EndpointName);
 
 /// <summary>Scales <paramref name="Service"/> between the bounds on messages in <paramref name="Queue"/>, ready or being worked on.</summary>
-public sealed record QueueScaling(string Service, string Broker, string Queue, int MessagesPerReplica, int MinReplicas, int MaxReplicas);
+public sealed record QueueScaling(string Service, string Queue, int MessagesPerReplica, int MinReplicas, int MaxReplicas);
