@@ -57,15 +57,19 @@ export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-start_epmd false"
 
 # On SIGTERM the node flushes its message stores within a second, then the management plugin holds the shutdown
 # for about 5 s more. Aspire gives a stopping resource 5 s (app shutdown) or ~12 s (the stop command, which fails
-# beyond that), so the node gets 3 s to stop by itself and is then killed.
+# beyond that), so the node gets 3 s to stop by itself and is then killed. The 3 s are on the clock, not counted in
+# rounds: on a busy machine each round (pgrep scans /proc) can take far longer than its sleep.
 stop_node() {
   kill -TERM "$node_pid" 2> /dev/null || true
-  for _ in $(seq 30); do
-    pgrep -P "$node_pid" > /dev/null || return 0   # the Erlang VM is the wrapper's child
+  local deadline=$(( $(date +%s%N) + 3000000000 ))
+  while pgrep -P "$node_pid" > /dev/null; do   # the Erlang VM is the wrapper's child
+    if [ "$(date +%s%N)" -ge "$deadline" ]; then
+      echo "The node did not stop within 3 s of SIGTERM: killing it"
+      pkill -KILL -P "$node_pid" || true
+      return 0
+    fi
     sleep 0.1
   done
-  echo "The node did not stop within 3 s of SIGTERM: killing it"
-  pkill -KILL -P "$node_pid" || true
 }
 
 /usr/lib/rabbitmq/bin/rabbitmq-server &

@@ -15,4 +15,10 @@ public sealed class MessagingOptions
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a message that failed for good is held while its failure cannot be recorded (job store down), before
+    /// it is handed back to be dead-lettered unrecorded.
+    /// </summary>
+    public TimeSpan FailureRecordingTimeout { get; set; } = TimeSpan.FromMinutes(10);
 }

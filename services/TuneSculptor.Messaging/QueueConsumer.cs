@@ -110,6 +110,7 @@ public abstract partial class QueueConsumer(IConnection connection, IOptions<Mes
         {
             // No new deliveries, but the channel stays open until work in flight has acked or handed back on it.
             await channel.BasicCancelAsync(consumerTag, noWait: false, CancellationToken.None);
+            LogStoppedConsuming(Queue, Volatile.Read(ref _inFlight));
             await WhenIdle();
         }
     }
@@ -199,18 +200,42 @@ public abstract partial class QueueConsumer(IConnection connection, IOptions<Mes
         }
     }
 
-    /// <summary>Records the failure, then dead-letters the message; if recording fails, it is retried like any failure.</summary>
+    /// <summary>
+    /// Records the failure, then dead-letters the message. While recording fails (the job store is down, say), the
+    /// message is held and recording retried, so the job does not silently stay unfinished; after
+    /// <see cref="MessagingOptions.FailureRecordingTimeout"/>, or on shutdown, it is handed back, and the broker
+    /// dead-letters it once its delivery limit is spent.
+    /// </summary>
     private async Task FailAsync(IChannel channel, ulong tag, IMessage message, string reason, CancellationToken cancellationToken)
     {
-        try
+        var giveUpAt = DateTime.UtcNow + options.Value.FailureRecordingTimeout;
+        for (var attempt = 1; ; attempt++)
         {
-            await OnFailedAsync(message, reason, cancellationToken);
-            await SettleAsync(() => channel.BasicRejectAsync(tag, requeue: false));
-        }
-        catch (Exception ex)
-        {
-            LogRecordingFailed(ex, Queue, message.JobId);
-            await SettleAsync(() => channel.BasicRejectAsync(tag, requeue: true));
+            try
+            {
+                await OnFailedAsync(message, reason, cancellationToken);
+                await SettleAsync(() => channel.BasicRejectAsync(tag, requeue: false));
+                return;
+            }
+            catch (Exception ex) when (DateTime.UtcNow < giveUpAt && !cancellationToken.IsCancellationRequested && channel.IsOpen)
+            {
+                var delay = RetryDelay(attempt);
+                LogRecordingRetried(ex, Queue, message.JobId, delay.TotalSeconds);
+                try
+                {
+                    await Task.Delay(delay, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Shutting down: hand it back below.
+                }
+            }
+            catch (Exception ex)
+            {
+                LogRecordingFailed(ex, Queue, message.JobId);
+                await SettleAsync(() => channel.BasicRejectAsync(tag, requeue: true));
+                return;
+            }
         }
     }
 
@@ -259,6 +284,9 @@ public abstract partial class QueueConsumer(IConnection connection, IOptions<Mes
     [LoggerMessage(Level = LogLevel.Information, Message = "Consuming {Queue}, {Concurrency} at a time")]
     private partial void LogConsuming(string queue, int concurrency);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopped consuming {Queue}; finishing {InFlight} in flight")]
+    private partial void LogStoppedConsuming(string queue, int inFlight);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "The channel consuming {Queue} failed; reopening it")]
     private partial void LogChannelFailed(Exception exception, string queue);
 
@@ -273,6 +301,9 @@ public abstract partial class QueueConsumer(IConnection connection, IOptions<Mes
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} on {Queue} failed on attempt {Attempt}; handing it back in {Seconds} s")]
     private partial void LogRetrying(Exception exception, string queue, string jobId, int attempt, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording the failure of job {JobId} on {Queue} failed; trying again in {Seconds} s")]
+    private partial void LogRecordingRetried(Exception exception, string queue, string jobId, double seconds);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Recording the failure of job {JobId} on {Queue} failed; the message goes back")]
     private partial void LogRecordingFailed(Exception exception, string queue, string jobId);

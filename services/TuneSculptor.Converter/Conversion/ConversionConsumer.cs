@@ -40,7 +40,8 @@ public sealed partial class ConversionConsumer(
 
         if (job.Status == JobStatus.Done && job.Mp3Fid is { } doneMp3)
         {
-            await PublishReadyAsync(uploaded, doneMp3, cancellationToken);
+            // Converted before, but the notice or the clean-up did not happen (the broker went away, say).
+            await FinishAsync(uploaded, job, doneMp3, cancellationToken);
             return;
         }
 
@@ -81,12 +82,7 @@ public sealed partial class ConversionConsumer(
                 mp3Fid = (await jobs.FindAsync(jobId, cancellationToken))?.Mp3Fid ?? mp3Fid;
             }
 
-            await PublishReadyAsync(uploaded, mp3Fid, cancellationToken);
-            if (options.Value.DeleteSourceVideo)
-            {
-                await media.DeleteVideoAsync(job.VideoFid, cancellationToken);
-            }
-
+            await FinishAsync(uploaded, job, mp3Fid, cancellationToken);
             LogConverted(uploaded.JobId, mp3.DurationSeconds);
         }
         finally
@@ -107,9 +103,16 @@ public sealed partial class ConversionConsumer(
             uploaded.JobId, uploaded.VideoFid, uploaded.Username, uploaded.UserId, uploaded.FileName, reason), cancellationToken);
     }
 
-    private Task PublishReadyAsync(VideoUploaded uploaded, ObjectId mp3Fid, CancellationToken cancellationToken) =>
-        publisher.PublishAsync(Queues.Mp3, new Mp3Ready(
+    /// <summary>Tells the notification, then deletes the source video (if so configured): both safe to repeat.</summary>
+    private async Task FinishAsync(VideoUploaded uploaded, Job job, ObjectId mp3Fid, CancellationToken cancellationToken)
+    {
+        await publisher.PublishAsync(Queues.Mp3, new Mp3Ready(
             uploaded.JobId, uploaded.VideoFid, mp3Fid.ToString(), uploaded.Username, uploaded.UserId, uploaded.FileName), cancellationToken);
+        if (options.Value.DeleteSourceVideo)
+        {
+            await media.DeleteVideoAsync(job.VideoFid, cancellationToken);
+        }
+    }
 
     private static ObjectId ParseId(string id) =>
         ObjectId.TryParse(id, out var parsed) ? parsed : throw new PermanentFailureException("The job id is not valid.");

@@ -20,6 +20,10 @@ public sealed class BrokerQueues(IConnection connection) : IAsyncDisposable
         return (state.MessageCount, state.ConsumerCount);
     }
 
+    /// <summary>Messages waiting in the pipeline's dead-letter queues, for an operator.</summary>
+    public async Task<uint> CountDeadLettersAsync(CancellationToken cancellationToken) =>
+        (await InspectAsync("video.dead-letter", cancellationToken)).Ready + (await InspectAsync("mp3.dead-letter", cancellationToken)).Ready;
+
     /// <summary>The bodies and headers of the messages a queue holds; they stay in it (read unacknowledged, then handed back).</summary>
     public async Task<IReadOnlyList<(string Body, IDictionary<string, object?> Headers)>> PeekAsync(string queue, CancellationToken cancellationToken)
     {

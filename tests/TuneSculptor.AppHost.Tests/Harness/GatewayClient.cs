@@ -103,7 +103,6 @@ public sealed class GatewayClient(Uri gateway) : IDisposable
         return _http.SendAsync(request, cancellationToken);
     }
 
-    /// <summary>Polls the job until it is done or failed.</summary>
     /// <summary>Polls the job until it is in one of <paramref name="statuses"/> (by default: finished, done or failed).</summary>
     public async Task<JsonElement> WaitForJobAsync(
         string token, string jobId, TimeSpan timeout, CancellationToken cancellationToken, params string[] statuses)

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 using TuneSculptor.AppHost.Infrastructure;
 
 namespace TuneSculptor.AppHost.Tests.Harness;
@@ -22,7 +23,7 @@ public sealed class HostProcessSystem : IAsyncDisposable
 
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
-    private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _logs = new();
+    private readonly ConcurrentDictionary<string, ResourceLog> _logs = new();
     private readonly CancellationTokenSource _logWatch = new();
     private Task _start = Task.CompletedTask;
     private Stopwatch _startup = new();
@@ -62,6 +63,9 @@ public sealed class HostProcessSystem : IAsyncDisposable
 
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TuneSculptor_AppHost>(
             args, (options, _) => options.DisableDashboard = true, cancellationToken);
+        // Resources are unhealthy until they have started, and each failed probe logs a stack trace: in a failed
+        // test's output they would bury the failure. WaitForHealthyAsync reports what stays unhealthy, and why.
+        builder.Services.AddLogging(logging => logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
         configure?.Invoke(builder);
         var app = await builder.BuildAsync(cancellationToken);
         var system = new HostProcessSystem(app, dataRoot, runId);
@@ -150,9 +154,15 @@ public sealed class HostProcessSystem : IAsyncDisposable
         WaitForHealthyAsync(AllResources, StartTimeout, cancellationToken);
 
     /// <summary>The resource's recent log lines (stdout and stderr of its process), without stack frames.</summary>
-    public string RecentLogs(string resourceName, int maxLines = 40) =>
-        _logs.TryGetValue(resourceName, out var lines)
-            ? string.Join('\n', lines.Where(line => !line.TrimStart().StartsWith("at ", StringComparison.Ordinal)).TakeLast(maxLines))
+    public string RecentLogs(string resourceName, int maxLines = 40) => LogsSince(resourceName, 0, maxLines);
+
+    /// <summary>How many lines the resource has logged so far, over all its processes: a mark for <see cref="LogsSince"/>.</summary>
+    public long LogMark(string resourceName) => _logs.TryGetValue(resourceName, out var log) ? log.Count : 0;
+
+    /// <summary>The resource's log lines after <paramref name="mark"/> (of those still kept), without stack frames.</summary>
+    public string LogsSince(string resourceName, long mark, int maxLines = 2000) =>
+        _logs.TryGetValue(resourceName, out var log)
+            ? string.Join('\n', log.Since(mark).Where(line => !line.TrimStart().StartsWith("at ", StringComparison.Ordinal)).TakeLast(maxLines))
             : "(no log lines)";
 
     public Uri GetHttpEndpoint(string resourceName) => App.GetEndpoint(resourceName, "http");
@@ -173,20 +183,93 @@ public sealed class HostProcessSystem : IAsyncDisposable
             .WithEnvironment(name, value);
 
     /// <summary>Process ids of every resource that runs as a process (services and host-process servers).</summary>
-    public IReadOnlyList<int> ResourceProcessIds()
+    public IReadOnlyList<int> ResourceProcessIds() =>
+        AllResources.Select(ProcessIdOf).OfType<int>().ToList();
+
+    /// <summary>The process id of the resource's current process, if it runs as one.</summary>
+    public int? ProcessIdOf(string resourceName) =>
+        App.ResourceNotifications.TryGetCurrentState(resourceName, out var resourceEvent)
+        && resourceEvent.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } pid
+        && int.TryParse(pid.ToString(), out var id)
+            ? id
+            : null;
+
+    /// <summary>
+    /// Sends a signal (e.g. "KILL", "TERM") to the resource's process, as an operator or the OOM killer would, and
+    /// waits until it has exited; returns its exit code.
+    /// </summary>
+    public async Task<int?> SignalAndWaitForExitAsync(string resourceName, string signal, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var ids = new List<int>();
-        foreach (var name in AllResources)
+        var pid = ProcessIdOf(resourceName) ?? throw new InvalidOperationException($"'{resourceName}' has no process.");
+        // A project runs under `dotnet run`, which forwards SIGTERM but dies alone on SIGKILL: the service itself
+        // is its child, and that is the process an operator (or the OOM killer) would hit.
+        while (ProcessTable.CommandLine(pid).Split(' ') is [var program, "run", ..] && Path.GetFileName(program) == "dotnet"
+               && ProcessTable.ChildrenOf(pid) is [var child])
         {
-            if (App.ResourceNotifications.TryGetCurrentState(name, out var resourceEvent)
-                && resourceEvent.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } pid
-                && int.TryParse(pid.ToString(), out var id))
-            {
-                ids.Add(id);
-            }
+            pid = child;
         }
 
-        return ids;
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-s", signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]))!;
+        await kill.WaitForExitAsync(cancellationToken);
+        Assert.Equal(0, kill.ExitCode);
+
+        using var exit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        exit.CancelAfter(timeout);
+        var exited = await App.ResourceNotifications.WaitForResourceAsync(
+            resourceName, e => e.Snapshot.State?.Text is "Exited" or "Finished" or "FailedToStart", exit.Token);
+        return exited.Snapshot.ExitCode;
+    }
+
+    /// <summary>Starts a stopped (or exited) resource and waits until it and <paramref name="dependants"/> are healthy again.</summary>
+    public async Task StartAgainAsync(string resourceName, TimeSpan timeout, CancellationToken cancellationToken, params string[] dependants)
+    {
+        var commands = App.Services.GetRequiredService<ResourceCommandService>();
+        var started = await commands.ExecuteCommandAsync(resourceName, KnownResourceCommands.StartCommand, cancellationToken);
+        Assert.True(started.Success, $"start {resourceName}: {started.Message}");
+        using var recovery = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        recovery.CancelAfter(timeout);
+        await App.ResourceNotifications.WaitForResourceHealthyAsync(resourceName, recovery.Token);
+        foreach (var dependant in dependants)
+        {
+            // On the wire first: Aspire's view of a dependant can still be the healthy one from before the outage.
+            await ServiceHealth.WaitUntilAsync(GetHttpEndpoint(dependant), h => h.StatusCode == System.Net.HttpStatusCode.OK, timeout, recovery.Token);
+            await App.ResourceNotifications.WaitForResourceHealthyAsync(dependant, recovery.Token);
+        }
+    }
+
+    /// <summary>
+    /// Stops a resource (Aspire's stop command: SIGTERM), runs <paramref name="whileStopped"/>, then starts it again
+    /// and waits until it and <paramref name="dependants"/> are healthy, whatever happened in between; tests that
+    /// share a system leave it as they found it.
+    /// </summary>
+    public async Task WhileStoppedAsync(
+        string resourceName, Func<Task> whileStopped, TimeSpan recoveryTimeout, CancellationToken cancellationToken, params string[] dependants)
+    {
+        var commands = App.Services.GetRequiredService<ResourceCommandService>();
+        var stopped = await commands.ExecuteCommandAsync(resourceName, KnownResourceCommands.StopCommand, cancellationToken);
+        try
+        {
+            if (!stopped.Success)
+            {
+                // DCP's stop command gives up after ~12 s, even though the process may exit a moment later.
+                using var exit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                exit.CancelAfter(TimeSpan.FromSeconds(20));
+                try
+                {
+                    await App.ResourceNotifications.WaitForResourceAsync(resourceName, e => e.Snapshot.State?.Text is "Exited" or "Finished", exit.Token);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    Assert.Fail($"stop {resourceName}: {stopped.Message}, and it still runs 20 s later:\n{RecentLogs(resourceName)}");
+                }
+            }
+
+            await whileStopped();
+        }
+        finally
+        {
+            await StartAgainAsync(resourceName, recoveryTimeout, cancellationToken, dependants);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -241,7 +324,7 @@ public sealed class HostProcessSystem : IAsyncDisposable
                 {
                     if (watched.TryAdd(update.ResourceId, true))
                     {
-                        var lines = _logs.GetOrAdd(update.Resource.Name, _ => new ConcurrentQueue<string>());
+                        var lines = _logs.GetOrAdd(update.Resource.Name, _ => new ResourceLog());
                         _ = CollectAsync(loggerService.WatchAsync(update.ResourceId), lines);
                     }
                 }
@@ -252,7 +335,7 @@ public sealed class HostProcessSystem : IAsyncDisposable
             }
         });
 
-        async Task CollectAsync(IAsyncEnumerable<IReadOnlyList<LogLine>> logs, ConcurrentQueue<string> lines)
+        async Task CollectAsync(IAsyncEnumerable<IReadOnlyList<LogLine>> logs, ResourceLog lines)
         {
             try
             {
@@ -260,10 +343,7 @@ public sealed class HostProcessSystem : IAsyncDisposable
                 {
                     foreach (var line in batch)
                     {
-                        lines.Enqueue(line.Content);
-                        while (lines.Count > 2000 && lines.TryDequeue(out _))
-                        {
-                        }
+                        lines.Add(line.Content);
                     }
                 }
             }
@@ -276,3 +356,23 @@ public sealed class HostProcessSystem : IAsyncDisposable
 }
 
 public sealed class ResourceFailedException(string message) : Exception(message);
+
+/// <summary>The last lines a resource logged, numbered from its first, so a test can ask what came after a moment.</summary>
+internal sealed class ResourceLog
+{
+    private const int Kept = 4000;
+    private readonly ConcurrentQueue<(long Number, string Text)> _lines = new();
+    private long _count;
+
+    public long Count => Interlocked.Read(ref _count);
+
+    public void Add(string text)
+    {
+        _lines.Enqueue((Interlocked.Increment(ref _count), text));
+        while (_lines.Count > Kept && _lines.TryDequeue(out _))
+        {
+        }
+    }
+
+    public IEnumerable<string> Since(long mark) => _lines.Where(line => line.Number > mark).Select(line => line.Text);
+}

@@ -31,6 +31,47 @@ public static class ProcessTable
         return found;
     }
 
+    /// <summary>The processes whose parent is <paramref name="pid"/>.</summary>
+    public static IReadOnlyList<int> ChildrenOf(int pid)
+    {
+        var children = new List<int>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var id))
+            {
+                continue;
+            }
+
+            try
+            {
+                // Field 4 of /proc/PID/stat, after the parenthesised command name, is the parent's id.
+                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                if (stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1] == pid.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                {
+                    children.Add(id);
+                }
+            }
+            catch (IOException)
+            {
+                // The process ended while we looked.
+            }
+        }
+
+        return children;
+    }
+
+    public static string CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim();
+        }
+        catch (IOException)
+        {
+            return string.Empty;
+        }
+    }
+
     public static bool IsAlive(int pid) => Directory.Exists($"/proc/{pid}") && !IsZombie(pid);
 
     private static bool IsZombie(int pid)

@@ -1,10 +1,11 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace TuneSculptor.AppHost.Tests.Pipeline;
 
 /// <summary>smtp4dev's REST API: the mails the system sent, as a user would find them in their inbox.</summary>
-public sealed class MailBox(Uri mailUi) : IDisposable
+public sealed partial class MailBox(Uri mailUi) : IDisposable
 {
     private readonly HttpClient _http = new() { BaseAddress = mailUi, Timeout = TimeSpan.FromSeconds(15) };
 
@@ -52,7 +53,38 @@ public sealed class MailBox(Uri mailUi) : IDisposable
         }
     }
 
+    /// <summary>Waits until <paramref name="recipient"/> has at least <paramref name="count"/> mails; returns them all.</summary>
+    public async Task<IReadOnlyList<Mail>> WaitForMailsAsync(string recipient, int count, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var mails = await ToAsync(recipient, cancellationToken);
+            if (mails.Count >= count)
+            {
+                return mails;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{mails.Count} of {count} mails to {recipient} within {timeout.TotalSeconds:0} s.");
+            }
+
+            await Task.Delay(500, cancellationToken);
+        }
+    }
+
     public void Dispose() => _http.Dispose();
 
-    public sealed record Mail(string Id, string Subject, string Text, string Html);
+    public sealed partial record Mail(string Id, string Subject, string Text, string Html)
+    {
+        /// <summary>The download link in the mail's text, if it has one.</summary>
+        public string? DownloadLink => LinkPattern().Match(Text) is { Success: true } match ? match.Value : null;
+
+        /// <summary>The mp3 the download link points at.</summary>
+        public string? DownloadFid => LinkPattern().Match(Text) is { Success: true } match ? match.Groups["fid"].Value : null;
+
+        [GeneratedRegex(@"https?://\S+/download\?fid=(?<fid>[0-9a-f]{24})")]
+        private static partial Regex LinkPattern();
+    }
 }

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 using TuneSculptor.AppHost.Tests.Harness;
 using TuneSculptor.AppHost.Tests.WholeSystem;
 
@@ -27,12 +26,10 @@ public sealed class MailOutageTests(SystemFixture fixture) : IDisposable
     {
         var (_, token) = await _gateway.SignUpAsync(Cancellation);
         var video = await _media.VideoAsync("mp4");
-        var commands = fixture.System.App.Services.GetRequiredService<ResourceCommandService>();
         await using var broker = await BrokerQueues.ConnectAsync(fixture.System, Cancellation);
 
-        Assert.True((await commands.ExecuteCommandAsync("mail", KnownResourceCommands.StopCommand, Cancellation)).Success);
-        string jobId;
-        try
+        string jobId = string.Empty;
+        await fixture.System.WhileStoppedAsync("mail", async () =>
         {
             jobId = await _gateway.UploadForJobAsync(token, video, Cancellation);
             var job = await _gateway.WaitForJobAsync(token, jobId, Timeout, Cancellation);
@@ -44,15 +41,7 @@ public sealed class MailOutageTests(SystemFixture fixture) : IDisposable
                 Assert.True(DateTime.UtcNow < deadline, $"The notice of job {jobId} was not dead-lettered within {Timeout.TotalSeconds} s");
                 await Task.Delay(TimeSpan.FromMilliseconds(500), Cancellation);
             }
-        }
-        finally
-        {
-            Assert.True((await commands.ExecuteCommandAsync("mail", KnownResourceCommands.StartCommand, Cancellation)).Success);
-            using var recovery = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
-            recovery.CancelAfter(Timeout);
-            await fixture.System.App.ResourceNotifications.WaitForResourceHealthyAsync("mail", recovery.Token);
-            await fixture.System.App.ResourceNotifications.WaitForResourceHealthyAsync("notification", recovery.Token);
-        }
+        }, Timeout, Cancellation, "notification");
 
         // Dead-lettered by the notification itself (rejected from mp3) after every allowed attempt, and not looping.
         var notice = (await broker.PeekAsync(DeadLetters, Cancellation)).Single(m => m.Body.Contains(jobId, StringComparison.Ordinal));

@@ -36,6 +36,15 @@ public sealed class MediaSamples : IDisposable
             $"-f lavfi -i testsrc=size=320x240:rate=25 -f lavfi -i sine=frequency=440:sample_rate=44100 -t {SampleSeconds} " +
             $"-metadata title=\"{Title}\" -metadata artist=\"{Artist}\" {Formats[extension]}");
 
+    /// <summary>
+    /// A video whose sound takes ffmpeg seconds to convert (a long Opus track under a tiny picture, a few MB): long
+    /// enough to act while the conversion runs.
+    /// </summary>
+    public Task<string> LongVideoAsync(int seconds = 1200) =>
+        FfmpegAsync($"long-{seconds}.mkv",
+            $"-f lavfi -i testsrc=size=64x48:rate=1 -f lavfi -i sine=frequency=440:sample_rate=48000 -t {seconds} " +
+            "-c:v libx264 -preset ultrafast -pix_fmt yuv420p -c:a libopus -b:a 16k");
+
     public Task<string> SilentVideoAsync() =>
         FfmpegAsync("silent.mp4", $"-f lavfi -i testsrc=size=320x240:rate=25 -t {SampleSeconds} -c:v libx264 -preset ultrafast -pix_fmt yuv420p -an");
 

@@ -32,7 +32,7 @@ public sealed class SystemFixture : IAsyncLifetime
     public const int DeliveryLimit = 5;
 
     /// <summary>Settings the shared system runs with, for tests that would otherwise wait for defaults.</summary>
-    private static void Configure(IDistributedApplicationTestingBuilder builder)
+    public static void Configure(IDistributedApplicationTestingBuilder builder)
     {
         HostProcessSystem.SetServiceEnvironment(builder, "gateway", "Uploads__MaxFileSize", MaxUploadSize.ToString(global::System.Globalization.CultureInfo.InvariantCulture));
         foreach (var service in new[] { "gateway", "converter", "notification" })

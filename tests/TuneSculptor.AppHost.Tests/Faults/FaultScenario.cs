@@ -1,0 +1,67 @@
+using TuneSculptor.AppHost.Tests.Harness;
+using TuneSculptor.AppHost.Tests.Pipeline;
+
+namespace TuneSculptor.AppHost.Tests.Faults;
+
+/// <summary>What each fault test needs: a user on the fault system, and ways to see where the pipeline stands.</summary>
+public sealed class FaultScenario(FaultSystemFixture fixture) : IDisposable
+{
+    public static readonly TimeSpan RecoveryTimeout = TimeSpan.FromSeconds(90);
+    public static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(3);
+
+    public HostProcessSystem System => fixture.System;
+
+    public GatewayClient Gateway { get; } = new(fixture.System.GetHttpEndpoint("gateway"));
+
+    public MailBox Mail { get; } = new(fixture.System.GetHttpEndpoint("mail"));
+
+    /// <summary>
+    /// Waits until ffmpeg runs for a job of this system (a child of the converter, found by the run marker it
+    /// inherits and the job's work folder): the moment "mid-conversion" means.
+    /// </summary>
+    public async Task WaitForFfmpegAsync(CancellationToken cancellationToken)
+    {
+        var marker = $"{HostProcessSystem.RunMarkerVariable}={System.RunId}";
+        var deadline = DateTime.UtcNow + JobTimeout;
+        while (!ProcessTable.WithEnvironmentEntry(marker).Any(p => p.Contains("ffmpeg", StringComparison.Ordinal) && p.Contains("tunesculptor-job-", StringComparison.Ordinal)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"ffmpeg did not start within {JobTimeout.TotalSeconds:0} s");
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+        }
+    }
+
+    /// <summary>Waits until the resource logs a line containing <paramref name="text"/> after <paramref name="mark"/>.</summary>
+    public async Task WaitForLogAsync(string resourceName, long mark, string text, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!System.LogsSince(resourceName, mark).Contains(text, StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{resourceName} did not log \"{text}\" within {timeout.TotalSeconds:0} s:\n{System.RecentLogs(resourceName)}");
+            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Waits until nothing is waiting in the pipeline's queues: so that every mail that will come has come, or, before
+    /// a test, so that what an earlier test left does not stand in its way.
+    /// </summary>
+    public async Task WaitUntilQueuesAreEmptyAsync(CancellationToken cancellationToken)
+    {
+        await using var broker = await BrokerQueues.ConnectAsync(System, cancellationToken);
+        var deadline = DateTime.UtcNow + JobTimeout;
+        while ((await broker.InspectAsync("video", cancellationToken)).Ready + (await broker.InspectAsync("mp3", cancellationToken)).Ready > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"The queues did not drain within {JobTimeout.TotalSeconds:0} s");
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+        }
+
+        // A message just taken is not "ready" but still in hand; the services settle within a moment.
+        await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+    }
+
+    public void Dispose()
+    {
+        Gateway.Dispose();
+        Mail.Dispose();
+    }
+}
