@@ -31,7 +31,7 @@ public static partial class UploadEndpoints
     /// </summary>
     private static async Task<IResult> UploadAsync(
         HttpContext context, ClaimsPrincipal user, MediaStore media, JobStore jobs, MessagePublisher publisher,
-        IConnection broker, IOptions<UploadOptions> options, ILoggerFactory loggers, CancellationToken cancellationToken)
+        IConnection broker, IOptions<UploadOptions> options, UploadTelemetry telemetry, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger(typeof(UploadEndpoints));
         var maxFileSize = options.Value.MaxFileSize;
@@ -149,6 +149,8 @@ public static partial class UploadEndpoints
             return await DiscardAsync(media, video, Problems.Unavailable("The job store is unreachable."));
         }
 
+        // Only now: JobStore.CreateAsync gives the job its id.
+        UploadTelemetry.TagJob(context, job.Id.ToString());
         try
         {
             await publisher.PublishAsync(Queues.Video, new VideoUploaded(
@@ -161,6 +163,7 @@ public static partial class UploadEndpoints
             return await DiscardAsync(media, video, Problems.Unavailable("The job could not be queued."));
         }
 
+        telemetry.Accepted(video.Length);
         return Results.Accepted($"/jobs/{job.Id}", new { job_id = job.Id.ToString(), status = job.Status });
     }
 
