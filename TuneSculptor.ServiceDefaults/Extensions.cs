@@ -4,11 +4,13 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using TuneSculptor.ServiceDefaults.Telemetry;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -72,7 +74,9 @@ public static class ServiceDefaultsExtensions
             logging.IncludeScopes = true;
         });
 
+        // The service's own spans and measurements (ServiceTelemetry) go to the source and meter named after it.
         var serviceName = builder.Environment.ApplicationName;
+        builder.Services.TryAddSingleton<ServiceTelemetry>();
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()

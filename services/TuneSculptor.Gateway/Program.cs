@@ -13,6 +13,7 @@ builder.AddMongoDatabase("media");
 builder.AddRabbitMQMessaging("rabbitmq");
 builder.AddAuthService();
 builder.Services.Configure<UploadOptions>(builder.Configuration.GetSection(UploadOptions.Section));
+builder.Services.AddSingleton<UploadTelemetry>();
 // The API speaks snake_case, like its message contracts (job_id, mp3_fid, …).
 builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
 

@@ -9,7 +9,8 @@ namespace TuneSculptor.Messaging;
 /// Publishes persistent messages with publisher confirms: <see cref="PublishAsync{T}"/> returns once the broker has
 /// taken responsibility for the message, and throws if it refused it or could not route it.
 /// </summary>
-public sealed class MessagePublisher(IConnection connection, IOptions<MessagingOptions> options, TimeProvider time) : IAsyncDisposable
+public sealed class MessagePublisher(
+    IConnection connection, IOptions<MessagingOptions> options, MessagingTelemetry telemetry, TimeProvider time) : IAsyncDisposable
 {
     // A channel is not for concurrent use; publishes are few (one per upload or conversion), so they take turns.
     private readonly SemaphoreSlim _turn = new(1, 1);
@@ -27,6 +28,8 @@ public sealed class MessagePublisher(IConnection connection, IOptions<MessagingO
             MessageId = Guid.NewGuid().ToString("N"),
             CorrelationId = message.JobId,
             Timestamp = new AmqpTimestamp(time.GetUtcNow().ToUnixTimeSeconds()),
+            // RabbitMQ.Client adds traceparent here while publishing (its publish span is the consumer's parent).
+            Headers = new Dictionary<string, object?> { [MessagingTelemetry.PublishedAtHeader] = telemetry.PublishedAtNow() },
         };
 
         await _turn.WaitAsync(cancellationToken);

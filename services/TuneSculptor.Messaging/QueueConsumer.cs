@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -5,6 +6,7 @@ using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 using TuneSculptor.Contracts;
+using TuneSculptor.ServiceDefaults.Telemetry;
 
 namespace TuneSculptor.Messaging;
 
@@ -24,8 +26,11 @@ public sealed class PermanentFailureException(string reason, Exception? innerExc
 /// On shutdown it stops taking messages, lets work in flight finish within <see cref="ShutdownGrace"/>, then cancels
 /// it, and what was cancelled goes back to the queue. A channel the broker closes is reopened; a lost connection is
 /// recovered by the client.
+/// Handlers run under RabbitMQ.Client's <c>deliver {queue}</c> span, a child of the publisher's span (from the
+/// message's <c>traceparent</c>), so a job is one trace across services; the span gets the job id and the outcome.
 /// </summary>
-public abstract partial class QueueConsumer(IConnection connection, IOptions<MessagingOptions> options, ILogger logger) : BackgroundService
+public abstract partial class QueueConsumer(
+    IConnection connection, IOptions<MessagingOptions> options, MessagingTelemetry telemetry, ILogger logger) : BackgroundService
 {
     private readonly CancellationTokenSource _workCancellation = new();
     private readonly Lock _inFlightLock = new();
@@ -140,6 +145,10 @@ public abstract partial class QueueConsumer(IConnection connection, IOptions<Mes
 
     private async Task HandleDeliveryAsync(IChannel channel, BasicDeliverEventArgs delivery, Dictionary<string, Type> types, int limit)
     {
+        var attempt = DeliveryCount(delivery.BasicProperties) + 1;
+        telemetry.RecordQueueWait(Queue, delivery.BasicProperties, attempt);
+        // The client's deliver span (when traced): ours to enrich, not to end.
+        var activity = Activity.Current;
         var tag = delivery.DeliveryTag;
         var type = delivery.BasicProperties.Type;
         IMessage? message;
@@ -157,11 +166,12 @@ public abstract partial class QueueConsumer(IConnection connection, IOptions<Mes
         if (message is null)
         {
             LogUnreadable(Queue, type ?? "(none)");
+            activity?.SetStatus(ActivityStatusCode.Error, "unreadable message");
             await SettleAsync(() => channel.BasicRejectAsync(tag, requeue: false));
             return;
         }
 
-        var attempt = DeliveryCount(delivery.BasicProperties) + 1;
+        activity?.SetTag(ServiceTelemetry.JobIdTag, message.JobId);
         var work = _workCancellation.Token;
         try
         {
@@ -176,17 +186,20 @@ public abstract partial class QueueConsumer(IConnection connection, IOptions<Mes
         catch (PermanentFailureException ex)
         {
             LogPermanentFailure(ex, Queue, message.JobId);
+            activity.RecordFailure(ex);
             await FailAsync(channel, tag, message, ex.Message, work);
         }
         catch (Exception ex) when (attempt > limit)
         {
             LogGaveUp(ex, Queue, message.JobId, attempt);
+            activity.RecordFailure(ex);
             await FailAsync(channel, tag, message, "It could not be processed after several attempts; please try again later.", work);
         }
         catch (Exception ex)
         {
             var delay = RetryDelay(attempt);
             LogRetrying(ex, Queue, message.JobId, attempt, delay.TotalSeconds);
+            activity.RecordFailure(ex);
             try
             {
                 await Task.Delay(delay, work);

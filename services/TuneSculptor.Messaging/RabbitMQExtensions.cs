@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Metrics;
 using RabbitMQ.Client;
 
 namespace TuneSculptor.Messaging;
@@ -12,7 +13,8 @@ public static class RabbitMQExtensions
     /// <summary>
     /// Registers the shared RabbitMQ <see cref="IConnection"/> for the connection string
     /// <paramref name="connectionName"/> (Aspire's client integration: tracing, connect retries, automatic
-    /// recovery), the <see cref="MessagePublisher"/>, and a readiness check that opens a channel on it.
+    /// recovery), the <see cref="MessagePublisher"/>, the queue metrics (<see cref="MessagingTelemetry"/>, whose meter is
+    /// added to OpenTelemetry here like any library's), and a readiness check that opens a channel on it.
     /// </summary>
     public static IHostApplicationBuilder AddRabbitMQMessaging(this IHostApplicationBuilder builder, string connectionName)
     {
@@ -21,6 +23,8 @@ public static class RabbitMQExtensions
         builder.Services.Configure<MessagingOptions>(builder.Configuration.GetSection(MessagingOptions.Section));
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<MessagePublisher>();
+        builder.Services.AddSingleton<MessagingTelemetry>();
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(MessagingTelemetry.Name));
         return builder.AddDependencyCheck(HealthCheckName, async (services, cancellationToken) =>
         {
             var connection = services.GetRequiredService<IConnection>();

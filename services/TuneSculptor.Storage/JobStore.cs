@@ -14,9 +14,14 @@ public sealed class JobStore(IMongoDatabase database, TimeProvider time)
     private static FilterDefinitionBuilder<Job> Filter => Builders<Job>.Filter;
     private static UpdateDefinitionBuilder<Job> Update => Builders<Job>.Update;
 
+    /// <summary>Stores a new job; one without an id gets one (the gateway names its jobs before storing the video).</summary>
     public async Task<Job> CreateAsync(Job job, CancellationToken cancellationToken)
     {
-        job.Id = ObjectId.GenerateNewId();
+        if (job.Id == ObjectId.Empty)
+        {
+            job.Id = ObjectId.GenerateNewId();
+        }
+
         job.CreatedAt = job.UpdatedAt = Now;
         await _jobs.InsertOneAsync(job, cancellationToken: cancellationToken);
         return job;

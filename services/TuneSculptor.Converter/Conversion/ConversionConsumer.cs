@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using MongoDB.Bson;
 using MongoDB.Driver.GridFS;
 using RabbitMQ.Client;
 using TuneSculptor.Contracts;
 using TuneSculptor.Messaging;
+using TuneSculptor.ServiceDefaults.Telemetry;
 using TuneSculptor.Storage;
 
 namespace TuneSculptor.Converter.Conversion;
@@ -16,12 +18,14 @@ namespace TuneSculptor.Converter.Conversion;
 public sealed partial class ConversionConsumer(
     IConnection connection,
     IOptions<MessagingOptions> messaging,
+    MessagingTelemetry messagingTelemetry,
     IOptions<ConverterOptions> options,
     JobStore jobs,
     MediaStore media,
     Mp3Encoder encoder,
     MessagePublisher publisher,
-    ILogger<ConversionConsumer> logger) : QueueConsumer(connection, messaging, logger)
+    ConversionTelemetry telemetry,
+    ILogger<ConversionConsumer> logger) : QueueConsumer(connection, messaging, messagingTelemetry, logger)
 {
     protected override string Queue => Queues.Video;
 
@@ -64,7 +68,7 @@ public sealed partial class ConversionConsumer(
                 throw new PermanentFailureException("The uploaded video is no longer stored.", ex);
             }
 
-            var mp3 = await encoder.EncodeAsync(input, Path.Combine(workDirectory.FullName, "audio.mp3"), job.Bitrate, cancellationToken);
+            var mp3 = await EncodeAsync(uploaded.JobId, input, Path.Combine(workDirectory.FullName, "audio.mp3"), job.Bitrate, cancellationToken);
             var stored = await media.StoreMp3Async(mp3.Path, Path.ChangeExtension(job.FileName, ".mp3"), new BsonDocument
             {
                 [MediaStore.OwnerField] = job.OwnerId,
@@ -101,6 +105,35 @@ public sealed partial class ConversionConsumer(
 
         await publisher.PublishAsync(Queues.Mp3, new ConversionFailed(
             uploaded.JobId, uploaded.VideoFid, uploaded.Username, uploaded.UserId, uploaded.FileName, reason), cancellationToken);
+    }
+
+    /// <summary>The ffmpeg run (probe, encode, check), as the <c>ffmpeg encode</c> span and the conversion metrics.</summary>
+    private async Task<EncodedMp3> EncodeAsync(string jobId, string input, string output, int? bitrate, CancellationToken cancellationToken)
+    {
+        using var activity = telemetry.StartEncode(jobId, bitrate, new FileInfo(input).Length);
+        var started = Stopwatch.GetTimestamp();
+        var outcome = "failure";
+        try
+        {
+            var mp3 = await encoder.EncodeAsync(input, output, bitrate, cancellationToken);
+            outcome = "success";
+            telemetry.Encoded(activity, new FileInfo(mp3.Path).Length, mp3.DurationSeconds);
+            return mp3;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            outcome = "cancelled";
+            throw;
+        }
+        catch (Exception ex)
+        {
+            activity.RecordFailure(ex);
+            throw;
+        }
+        finally
+        {
+            telemetry.RecordDuration(Stopwatch.GetElapsedTime(started), outcome);
+        }
     }
 
     /// <summary>Tells the notification, then deletes the source video (if so configured): both safe to repeat.</summary>

@@ -31,7 +31,7 @@ public static partial class UploadEndpoints
     /// </summary>
     private static async Task<IResult> UploadAsync(
         HttpContext context, ClaimsPrincipal user, MediaStore media, JobStore jobs, MessagePublisher publisher,
-        IConnection broker, IOptions<UploadOptions> options, ILoggerFactory loggers, CancellationToken cancellationToken)
+        IConnection broker, IOptions<UploadOptions> options, UploadTelemetry telemetry, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger(typeof(UploadEndpoints));
         var maxFileSize = options.Value.MaxFileSize;
@@ -58,6 +58,7 @@ public static partial class UploadEndpoints
         context.Features.GetRequiredFeature<IHttpMaxRequestBodySizeFeature>().MaxRequestBodySize = null;
 
         var jobId = ObjectId.GenerateNewId();
+        UploadTelemetry.TagJob(context, jobId.ToString());
         var ownerId = user.FindFirstValue("sub")!;
         var ownerEmail = user.FindFirstValue("email")!;
         StoredFile? video = null;
@@ -161,6 +162,7 @@ public static partial class UploadEndpoints
             return await DiscardAsync(media, video, Problems.Unavailable("The job could not be queued."));
         }
 
+        telemetry.Accepted(video.Length);
         return Results.Accepted($"/jobs/{job.Id}", new { job_id = job.Id.ToString(), status = job.Status });
     }
 

@@ -1,15 +1,24 @@
+using System.Diagnostics;
 using MailKit;
 using MailKit.Net.Smtp;
 using MimeKit;
 using TuneSculptor.Messaging;
+using TuneSculptor.ServiceDefaults.Telemetry;
 
 namespace TuneSculptor.Notification.Email;
 
-/// <summary>Sends one message over SMTP, telling a refused recipient (permanent) from a passing failure.</summary>
-public sealed class MailSender(SmtpSettings smtp)
+/// <summary>
+/// Sends one message over SMTP, telling a refused recipient (permanent) from a passing failure; each send is an
+/// <c>smtp send</c> span in the job's trace.
+/// </summary>
+public sealed class MailSender(SmtpSettings smtp, ServiceTelemetry telemetry)
 {
-    public async Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
+    public async Task SendAsync(MimeMessage message, string jobId, CancellationToken cancellationToken)
     {
+        using var activity = telemetry.ActivitySource.StartActivity("smtp send", ActivityKind.Client)?
+            .SetTag(ServiceTelemetry.JobIdTag, jobId)
+            .SetTag("server.address", smtp.Host)
+            .SetTag("server.port", smtp.Port);
         using var client = new SmtpClient();
         try
         {
@@ -25,7 +34,13 @@ public sealed class MailSender(SmtpSettings smtp)
         catch (SmtpCommandException ex) when (ex.ErrorCode is SmtpErrorCode.RecipientNotAccepted && (int)ex.StatusCode >= 500)
         {
             // 5xx for the recipient: retrying will not make the mailbox exist.
+            activity.RecordFailure(ex);
             throw new PermanentFailureException($"The mail server refused the recipient: {ex.Message}", ex);
+        }
+        catch (Exception ex)
+        {
+            activity.RecordFailure(ex);
+            throw;
         }
     }
 }

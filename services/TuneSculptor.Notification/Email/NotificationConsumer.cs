@@ -15,10 +15,11 @@ namespace TuneSculptor.Notification.Email;
 public sealed partial class NotificationConsumer(
     IConnection connection,
     IOptions<MessagingOptions> messaging,
+    MessagingTelemetry messagingTelemetry,
     JobStore jobs,
     MailComposer composer,
     MailSender sender,
-    ILogger<NotificationConsumer> logger) : QueueConsumer(connection, messaging, logger)
+    ILogger<NotificationConsumer> logger) : QueueConsumer(connection, messaging, messagingTelemetry, logger)
 {
     protected override string Queue => Queues.Mp3;
 
@@ -45,7 +46,7 @@ public sealed partial class NotificationConsumer(
             ConversionFailed failed => composer.Failed(failed),
             _ => throw new PermanentFailureException($"Unexpected message {message.GetType().Name}."),
         };
-        await sender.SendAsync(mail, cancellationToken);
+        await sender.SendAsync(mail, message.JobId, cancellationToken);
         // A crash between the two lines above and below mails the user once more, never zero times.
         await jobs.MarkNotifiedAsync(jobId, cancellationToken);
         LogMailed(message.JobId, mail.Subject ?? string.Empty);

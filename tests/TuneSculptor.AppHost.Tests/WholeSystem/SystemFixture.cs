@@ -2,16 +2,25 @@ using TuneSculptor.AppHost.Tests.Harness;
 
 namespace TuneSculptor.AppHost.Tests.WholeSystem;
 
-/// <summary>One running system shared by the tests of <see cref="SystemCollection"/>.</summary>
+/// <summary>
+/// One running system shared by the tests of <see cref="SystemCollection"/>, its services exporting their telemetry
+/// to <see cref="Telemetry"/>.
+/// </summary>
 public sealed class SystemFixture : IAsyncLifetime
 {
     private HostProcessSystem? _system;
+    private OtlpReceiver? _telemetry;
 
     public HostProcessSystem System => _system ?? throw new InvalidOperationException("The system did not start.");
 
+    /// <summary>Every span and metric the services exported since the start.</summary>
+    public OtlpReceiver Telemetry => _telemetry ?? throw new InvalidOperationException("The telemetry receiver did not start.");
+
     public async ValueTask InitializeAsync()
     {
-        var system = await HostProcessSystem.StartAsync(Configure, TestContext.Current.CancellationToken);
+        var telemetry = await OtlpReceiver.StartAsync(TestContext.Current.CancellationToken);
+        _telemetry = telemetry;
+        var system = await HostProcessSystem.StartAsync(builder => Configure(builder, telemetry), TestContext.Current.CancellationToken);
         try
         {
             await system.WaitForHealthyAsync(TestContext.Current.CancellationToken);
@@ -31,6 +40,21 @@ public sealed class SystemFixture : IAsyncLifetime
     /// <summary>Deliveries of a message before it is failed and dead-lettered (the default, stated so tests can count).</summary>
     public const int DeliveryLimit = 5;
 
+    private static void Configure(IDistributedApplicationTestingBuilder builder, OtlpReceiver telemetry)
+    {
+        // With the dashboard disabled Aspire still points every project at http://localhost:4317 (gRPC), where nothing
+        // of ours listens; these are added after its settings, so they win.
+        foreach (var service in HostProcessSystem.ServiceResources)
+        {
+            foreach (var (name, value) in telemetry.ServiceEnvironment)
+            {
+                HostProcessSystem.SetServiceEnvironment(builder, service, name, value);
+            }
+        }
+
+        Configure(builder);
+    }
+
     /// <summary>Settings the shared system runs with, for tests that would otherwise wait for defaults.</summary>
     public static void Configure(IDistributedApplicationTestingBuilder builder)
     {
@@ -48,6 +72,12 @@ public sealed class SystemFixture : IAsyncLifetime
         if (_system is not null)
         {
             await _system.DisposeAsync();
+        }
+
+        // After the services: they flush their telemetry when they stop.
+        if (_telemetry is not null)
+        {
+            await _telemetry.DisposeAsync();
         }
     }
 }

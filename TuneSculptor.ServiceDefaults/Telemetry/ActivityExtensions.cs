@@ -1,0 +1,18 @@
+using System.Diagnostics;
+
+namespace TuneSculptor.ServiceDefaults.Telemetry;
+
+public static class ActivityExtensions
+{
+    /// <summary>Marks the span failed, with the exception as an event, so the dashboard shows it red with the reason.</summary>
+    public static void RecordFailure(this Activity? activity, Exception exception)
+    {
+        if (activity is null)
+        {
+            return;
+        }
+
+        activity.SetStatus(ActivityStatusCode.Error, exception.Message);
+        activity.AddException(exception);
+    }
+}
