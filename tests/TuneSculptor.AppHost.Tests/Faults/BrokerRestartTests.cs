@@ -65,7 +65,7 @@ public sealed class BrokerRestartTests(FaultSystemFixture fixture) : IDisposable
         // Every accepted upload completes and is mailed once; the refused ones left no job and no video.
         foreach (var jobId in accepted)
         {
-            var job = await _scenario.Gateway.WaitForJobAsync(token, jobId, FaultScenario.JobTimeout, Cancellation);
+            var job = await _scenario.WaitForJobAsync(token, jobId, FaultScenario.JobTimeout, Cancellation);
             Assert.True(job.GetProperty("status").GetString() == "done", job.ToString());
         }
 

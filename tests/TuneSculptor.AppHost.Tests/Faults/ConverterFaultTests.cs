@@ -24,7 +24,7 @@ public sealed class ConverterFaultTests(FaultSystemFixture fixture) : IDisposabl
         Assert.Equal("converting", (await _scenario.Gateway.WaitForJobAsync(token, jobId, FaultScenario.JobTimeout, Cancellation, "converting")).GetProperty("status").GetString());
         await _scenario.System.StartAgainAsync("converter", FaultScenario.RecoveryTimeout, Cancellation);
 
-        var job = await _scenario.Gateway.WaitForJobAsync(token, jobId, FaultScenario.JobTimeout, Cancellation);
+        var job = await _scenario.WaitForJobAsync(token, jobId, FaultScenario.JobTimeout, Cancellation);
         Assert.True(job.GetProperty("status").GetString() == "done", job.ToString());
         await _scenario.Mail.WaitForMailAsync(email, FaultScenario.JobTimeout, Cancellation);
         await _scenario.WaitUntilQueuesAreEmptyAsync(Cancellation);
@@ -55,7 +55,7 @@ public sealed class ConverterFaultTests(FaultSystemFixture fixture) : IDisposabl
         Assert.Equal("queued", (await _scenario.Gateway.WaitForJobAsync(token, waiting, TimeSpan.FromSeconds(5), Cancellation, "queued")).GetProperty("status").GetString());
 
         await _scenario.System.StartAgainAsync("converter", FaultScenario.RecoveryTimeout, Cancellation);
-        var later = await _scenario.Gateway.WaitForJobAsync(token, waiting, FaultScenario.JobTimeout, Cancellation);
+        var later = await _scenario.WaitForJobAsync(token, waiting, FaultScenario.JobTimeout, Cancellation);
         Assert.True(later.GetProperty("status").GetString() == "done", later.ToString());
         await _scenario.WaitUntilQueuesAreEmptyAsync(Cancellation);
         Assert.Equal(2, (await _scenario.Mail.ToAsync(email, Cancellation)).Count);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using TuneSculptor.AppHost.Tests.Harness;
 using TuneSculptor.AppHost.Tests.Pipeline;
 
@@ -27,6 +28,36 @@ public sealed class FaultScenario(FaultSystemFixture fixture) : IDisposable
         {
             Assert.True(DateTime.UtcNow < deadline, $"ffmpeg did not start within {JobTimeout.TotalSeconds:0} s");
             await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="GatewayClient.WaitForJobAsync"/> for a finished job; on timeout the failure says where the pipeline
+    /// stands (queues, consumers, the services' last lines), since a fault test's system is gone afterwards.
+    /// </summary>
+    public async Task<JsonElement> WaitForJobAsync(string token, string jobId, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Gateway.WaitForJobAsync(token, jobId, timeout, cancellationToken);
+        }
+        catch (TimeoutException timedOut)
+        {
+            string queues;
+            try
+            {
+                await using var broker = await BrokerQueues.ConnectAsync(System, cancellationToken);
+                var video = await broker.InspectAsync("video", cancellationToken);
+                var mp3 = await broker.InspectAsync("mp3", cancellationToken);
+                queues = $"video: {video.Ready} ready, {video.Consumers} consumers; mp3: {mp3.Ready} ready, {mp3.Consumers} consumers";
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                queues = $"queues unknown: {ex.Message}";
+            }
+
+            throw new TimeoutException(
+                $"{timedOut.Message} {queues}\n--- converter:\n{System.RecentLogs("converter", 60)}\n--- gateway:\n{System.RecentLogs("gateway", 20)}", timedOut);
         }
     }
 

@@ -68,7 +68,7 @@ public sealed class SoakTests(FaultSystemFixture fixture) : IDisposable
         var statuses = new Dictionary<string, int>();
         foreach (var (token, jobId) in jobs)
         {
-            var job = await _scenario.Gateway.WaitForJobAsync(token, jobId, deadline - DateTime.UtcNow, Cancellation);
+            var job = await _scenario.WaitForJobAsync(token, jobId, deadline - DateTime.UtcNow, Cancellation);
             var status = job.GetProperty("status").GetString()!;
             statuses[status] = statuses.GetValueOrDefault(status) + 1;
         }

@@ -31,7 +31,7 @@ public sealed class StoreOutageTests(FaultSystemFixture fixture) : IDisposable
             await _scenario.WaitForLogAsync("converter", mark, $"Recording the failure of job {jobId} on video failed; trying again", FaultScenario.RecoveryTimeout, Cancellation);
         }, FaultScenario.RecoveryTimeout, Cancellation, "gateway", "converter", "notification");
 
-        var job = await _scenario.Gateway.WaitForJobAsync(token, jobId, FaultScenario.JobTimeout, Cancellation);
+        var job = await _scenario.WaitForJobAsync(token, jobId, FaultScenario.JobTimeout, Cancellation);
         Assert.True(job.GetProperty("status").GetString() == "failed", job.ToString());
         Assert.Contains("several attempts", job.GetProperty("error").GetString());
         var mail = await _scenario.Mail.WaitForMailAsync(email, FaultScenario.JobTimeout, Cancellation);
