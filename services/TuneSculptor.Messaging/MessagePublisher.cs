@@ -33,20 +33,39 @@ public sealed class MessagePublisher(
         };
 
         await _turn.WaitAsync(cancellationToken);
+        // A confirm can be waited for forever: after a broker restart RabbitMQ.Client 7.2 may never complete it
+        // (rabbitmq-dotnet-client#1930), and every later publish would queue behind this one.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Value.PublishTimeout);
         try
         {
-            var channel = await GetChannelAsync(cancellationToken);
+            var channel = await GetChannelAsync(timeout.Token);
             if (!_declared.Contains(queue))
             {
-                await Topology.DeclareAsync(channel, queue, options.Value.DeliveryLimit, cancellationToken);
+                await Topology.DeclareAsync(channel, queue, options.Value.DeliveryLimit, timeout.Token);
                 _declared.Add(queue);
             }
 
-            await channel.BasicPublishAsync(exchange: string.Empty, routingKey: queue, mandatory: true, basicProperties: properties, body: body, cancellationToken);
+            await channel.BasicPublishAsync(exchange: string.Empty, routingKey: queue, mandatory: true, basicProperties: properties, body: body, timeout.Token);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The channel may be stuck: the next publish starts on a new one.
+            await ResetChannelAsync();
+            throw new TimeoutException($"The broker did not confirm the message within {options.Value.PublishTimeout.TotalSeconds:0.#} s.", ex);
         }
         finally
         {
             _turn.Release();
+        }
+    }
+
+    private async Task ResetChannelAsync()
+    {
+        if (_channel is not null)
+        {
+            await _channel.DisposeAsync();
+            _channel = null;
         }
     }
 
@@ -68,11 +87,7 @@ public sealed class MessagePublisher(
         }
 
         // Closed by the broker (a refused publish closes nothing, but a channel error does): start afresh.
-        if (_channel is not null)
-        {
-            await _channel.DisposeAsync();
-        }
-
+        await ResetChannelAsync();
         _declared.Clear();
         _channel = await connection.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),

@@ -16,6 +16,9 @@ public sealed class MessagingOptions
 
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a publish may wait for the broker's confirm before it counts as failed (and is retried).</summary>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// How long a message that failed for good is held while its failure cannot be recorded (job store down), before
     /// it is handed back to be dead-lettered unrecorded.
