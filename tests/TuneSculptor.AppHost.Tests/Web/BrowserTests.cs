@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.Playwright;
 using TuneSculptor.AppHost.Tests.Harness;
 using TuneSculptor.AppHost.Tests.Pipeline;
@@ -99,14 +98,19 @@ public sealed class BrowserTests(SystemFixture fixture) : IAsyncLifetime
         });
         await Expect(page.Locator("#upload-message")).ToContainTextAsync("too large");
 
-        // Accepted, then failed by the converter; the name is shown as text, never run as markup.
+        // Dropped this time, accepted, then failed by the converter; the name is shown as text, never run as markup.
         const string hostileName = "<img src=x onerror=window.injected=1>notes.txt";
-        await page.Locator("#file").SetInputFilesAsync(new FilePayload
-        {
-            Name = hostileName,
-            MimeType = "text/plain",
-            Buffer = Encoding.UTF8.GetBytes("These are notes, not a video.\n"),
-        });
+        await page.EvaluateAsync(
+            """
+            ([name, text]) => {
+              const files = new DataTransfer();
+              files.items.add(new File([text], name, { type: "text/plain" }));
+              const zone = document.getElementById("drop-zone");
+              zone.dispatchEvent(new DragEvent("dragover", { dataTransfer: files, bubbles: true, cancelable: true }));
+              zone.dispatchEvent(new DragEvent("drop", { dataTransfer: files, bubbles: true, cancelable: true }));
+            }
+            """,
+            new[] { hostileName, "These are notes, not a video.\n" });
         var job = page.Locator("li.job", new() { HasText = "notes.txt" });
         await Expect(job.Locator(".job-status")).ToHaveTextAsync("failed", new() { Timeout = JobTimeoutMs });
         await Expect(job.Locator(".job-name")).ToHaveTextAsync(hostileName);
