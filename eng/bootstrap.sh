@@ -101,6 +101,8 @@ fi
 if [ "$purpose" = test ]; then
   # deploy/make-secrets.sh makes the Kubernetes tests' secrets with openssl.
   apt_install openssl
+  # The browser tests drive Debian's Chromium through Playwright (its own browser downloads are not used).
+  apt_install chromium
   # Node and npm are there: install_host_process_servers ran for the test purpose.
   npm_ci_from_lock "$repo_root/tools/k8s-validate" "the Kubernetes manifest validator"
 fi

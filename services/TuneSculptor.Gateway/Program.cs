@@ -3,6 +3,7 @@ using TuneSculptor.Gateway.Auth;
 using TuneSculptor.Gateway.Downloads;
 using TuneSculptor.Gateway.Jobs;
 using TuneSculptor.Gateway.Uploads;
+using TuneSculptor.Gateway.Web;
 using TuneSculptor.Messaging;
 using TuneSculptor.Storage;
 
@@ -21,6 +22,7 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseWebPage();
 app.UseAuthentication();
 app.UseAuthorization();
 
@@ -28,6 +30,7 @@ app.MapDefaultEndpoints();
 app.MapIdentityEndpoints();
 app.MapUploadEndpoints();
 app.MapJobEndpoints();
+app.MapJobEventEndpoints();
 app.MapDownloadEndpoints();
 
 app.Run();

@@ -51,7 +51,7 @@ public static class JobEndpoints
         return Results.Ok(new JobPage(items.Select(job => View(job, request)).ToList(), page, pageSize, total));
     }
 
-    private static JobView View(Job job, HttpRequest request) => new(
+    internal static JobView View(Job job, HttpRequest request) => new(
         job.Id.ToString(),
         job.Status,
         job.FileName,

@@ -1,0 +1,345 @@
+// TuneSculptor's page: plain JavaScript on the gateway's HTTP API, no build step.
+//
+// The token lives in sessionStorage and goes out as a Bearer header, like curl's. A header is never sent by the
+// browser on its own, so cross-site requests (CSRF) carry no credential; the tab survives reloads, and the token
+// (1 h) is gone with the tab. What an XSS could read is kept out by the Content-Security-Policy (scripts only from
+// this origin, none inline) and by writing user text (file names, errors) with textContent only, never as HTML.
+"use strict";
+
+const tokenKey = "tunesculptor.token";
+const $ = (id) => document.getElementById(id);
+
+let token = sessionStorage.getItem(tokenKey);
+let stream = null; // AbortController of the live job stream
+const jobs = new Map(); // job_id → job as the API shows it
+
+// ---- API ----
+
+async function api(path, options = {}) {
+  const headers = new Headers(options.headers);
+  if (token) headers.set("Authorization", `Bearer ${token}`);
+  const response = await fetch(path, { ...options, headers });
+  if (response.status === 401 && token) {
+    signOut("Your session has ended: sign in again.");
+    throw new Error("signed out");
+  }
+  return response;
+}
+
+// The ProblemDetails the API answers with, as one sentence for people.
+async function problemText(response, fallback) {
+  try {
+    const problem = await response.json();
+    return [problem.title, problem.detail].filter(Boolean).join(" ") || fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+function basic(email, password) {
+  // btoa takes bytes as Latin-1 characters: encode as UTF-8 first, for passwords beyond ASCII.
+  const bytes = new TextEncoder().encode(`${email}:${password}`);
+  return "Basic " + btoa(String.fromCharCode(...bytes));
+}
+
+// ---- Signing in ----
+
+async function signIn(email, password) {
+  const response = await fetch("/login", { method: "POST", headers: { Authorization: basic(email, password) } });
+  if (!response.ok) {
+    throw new Error(response.status === 401 ? "Wrong email or password." : await problemText(response, `Sign-in failed (${response.status}).`));
+  }
+  token = (await response.json()).access_token;
+  sessionStorage.setItem(tokenKey, token);
+  await showSignedIn();
+}
+
+async function register(email, password) {
+  const response = await fetch("/register", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  });
+  if (response.status !== 201) {
+    throw new Error(await problemText(response, `The account could not be created (${response.status}).`));
+  }
+  await signIn(email, password);
+}
+
+function signOut(message = "") {
+  token = null;
+  sessionStorage.removeItem(tokenKey);
+  stream?.abort();
+  stream = null;
+  jobs.clear();
+  $("jobs").replaceChildren();
+  $("account").hidden = true;
+  $("account-email").textContent = "";
+  $("signed-in").hidden = true;
+  $("signed-out").hidden = false;
+  $("password").value = "";
+  $("sign-in-message").textContent = message;
+  $("email").focus();
+}
+
+async function showSignedIn() {
+  const response = await api("/me");
+  if (!response.ok) throw new Error(`The gateway answered ${response.status}.`);
+  $("account-email").textContent = (await response.json()).email;
+  $("sign-in-message").textContent = "";
+  $("signed-out").hidden = true;
+  $("account").hidden = false;
+  $("signed-in").hidden = false;
+  renderJobs();
+  watchJobs();
+}
+
+function onSignInForm(action) {
+  return async (event) => {
+    event.preventDefault();
+    const email = $("email").value.trim();
+    const password = $("password").value;
+    const message = $("sign-in-message");
+    if (!email || !password) {
+      message.textContent = "Enter your email and a password.";
+      return;
+    }
+    message.textContent = "";
+    try {
+      await action(email, password);
+    } catch (error) {
+      message.textContent = error.message;
+    }
+  };
+}
+
+// ---- Uploading ----
+
+// XMLHttpRequest, not fetch: only it reports the bytes sent.
+function upload(file) {
+  const message = $("upload-message");
+  const progress = $("upload-progress");
+  const percent = $("upload-percent");
+  message.textContent = "";
+  message.classList.remove("ok");
+  $("upload-name").textContent = file.name;
+  progress.value = 0;
+  percent.textContent = "0 %";
+  $("upload-status").hidden = false;
+  $("file").disabled = true;
+
+  const form = new FormData();
+  const bitrate = $("bitrate").value;
+  if (bitrate) form.append("bitrate", bitrate);
+  form.append("file", file, file.name);
+
+  const request = new XMLHttpRequest();
+  request.open("POST", "/upload");
+  request.setRequestHeader("Authorization", `Bearer ${token}`);
+  request.responseType = "json";
+  request.upload.onprogress = (event) => {
+    if (!event.lengthComputable) return;
+    const done = Math.floor((event.loaded / event.total) * 100);
+    progress.value = done;
+    percent.textContent = `${done} %`;
+  };
+  request.onload = () => {
+    $("file").disabled = false;
+    $("file").value = "";
+    if (request.status === 202) {
+      // The bar is left as the bytes sent made it: the last progress event comes before this answer.
+      message.classList.add("ok");
+      message.textContent = `${file.name} is uploaded and queued for conversion.`;
+    } else if (request.status === 401) {
+      signOut("Your session has ended: sign in again.");
+    } else {
+      const problem = request.response ?? {};
+      message.textContent = [problem.title, problem.detail].filter(Boolean).join(" ") || `The upload was refused (${request.status}).`;
+    }
+  };
+  request.onerror = () => {
+    $("file").disabled = false;
+    // The gateway stops reading a body past the size limit, which can cut the connection before its answer arrives.
+    message.textContent = "The upload was cut off: the file may be too large, or the connection dropped.";
+  };
+  request.send(form);
+}
+
+function setUpUploads() {
+  const zone = $("drop-zone");
+  $("file").addEventListener("change", () => {
+    const file = $("file").files[0];
+    if (file) upload(file);
+  });
+  zone.addEventListener("dragover", (event) => {
+    event.preventDefault();
+    zone.classList.add("dragging");
+  });
+  zone.addEventListener("dragleave", () => zone.classList.remove("dragging"));
+  zone.addEventListener("drop", (event) => {
+    event.preventDefault();
+    zone.classList.remove("dragging");
+    const file = event.dataTransfer.files[0];
+    if (file && !$("file").disabled) upload(file);
+  });
+  // A file dropped beside the zone must not replace the page with itself.
+  window.addEventListener("dragover", (event) => event.preventDefault());
+  window.addEventListener("drop", (event) => event.preventDefault());
+}
+
+// ---- Live job list ----
+
+// Server-sent events read with fetch: EventSource cannot send the Authorization header.
+async function watchJobs() {
+  stream?.abort();
+  const controller = new AbortController();
+  stream = controller;
+  while (!controller.signal.aborted && token) {
+    try {
+      const response = await api("/jobs/events", { signal: controller.signal, headers: { Accept: "text/event-stream" } });
+      if (!response.ok) throw new Error(`status ${response.status}`);
+      await readEvents(response.body, (type, data) => {
+        if (type === "ready") {
+          $("live").classList.add("on");
+        } else if (type === "job") {
+          const job = JSON.parse(data);
+          jobs.set(job.job_id, job);
+          renderJobs();
+        }
+      });
+    } catch {
+      // Reconnect below, unless signing out stopped it.
+    }
+    $("live").classList.remove("on");
+    if (!controller.signal.aborted) await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+}
+
+async function readEvents(body, onEvent) {
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value.replace(/\r\n?/g, "\n");
+    let end;
+    while ((end = buffer.indexOf("\n\n")) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      let type = "message";
+      const data = [];
+      for (const line of block.split("\n")) {
+        if (line.startsWith("event:")) type = line.slice(6).trim();
+        else if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
+      }
+      if (data.length) onEvent(type, data.join("\n"));
+    }
+  }
+}
+
+function formatSize(bytes) {
+  const units = ["bytes", "KB", "MB", "GB"];
+  let size = bytes;
+  let unit = 0;
+  while (size >= 1024 && unit < units.length - 1) {
+    size /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? size : size.toFixed(1)} ${units[unit]}`;
+}
+
+function formatDuration(seconds) {
+  const whole = Math.round(seconds);
+  const hours = Math.floor(whole / 3600);
+  const minutes = Math.floor((whole % 3600) / 60);
+  const rest = String(whole % 60).padStart(2, "0");
+  return hours ? `${hours}:${String(minutes).padStart(2, "0")}:${rest}` : `${minutes}:${rest}`;
+}
+
+function describe(job) {
+  switch (job.status) {
+    case "queued": return `Waiting for a converter · video ${formatSize(job.size)}`;
+    case "converting": return `Converting · video ${formatSize(job.size)}`;
+    case "done": return `mp3 of ${formatDuration(job.duration_seconds ?? 0)} · from a video of ${formatSize(job.size)}`;
+    case "failed": return job.error || "The conversion failed.";
+    case "expired": return "Expired: files are kept for 24 hours.";
+    default: return "";
+  }
+}
+
+function renderJobs() {
+  const list = $("jobs");
+  const ordered = [...jobs.values()].sort((a, b) =>
+    b.created_at.localeCompare(a.created_at) || b.job_id.localeCompare(a.job_id));
+  $("no-jobs").hidden = ordered.length > 0;
+  ordered.forEach((job, index) => {
+    const item = list.querySelector(`li[data-job-id="${CSS.escape(job.job_id)}"]`) ?? newJobItem(job.job_id);
+    fillJobItem(item, job);
+    // Only moved when out of place, so a focused download button keeps its focus.
+    if (list.children[index] !== item) list.insertBefore(item, list.children[index] ?? null);
+  });
+}
+
+function newJobItem(jobId) {
+  const item = $("job-template").content.firstElementChild.cloneNode(true);
+  item.dataset.jobId = jobId;
+  item.querySelector(".job-download").addEventListener("click", () => download(jobs.get(jobId), item));
+  return item;
+}
+
+function fillJobItem(item, job) {
+  item.className = `job card ${job.status}`;
+  item.querySelector(".job-name").textContent = job.filename;
+  const status = item.querySelector(".job-status");
+  status.textContent = job.status;
+  status.className = `job-status ${job.status}`;
+  item.querySelector(".job-detail").textContent = describe(job);
+  const button = item.querySelector(".job-download");
+  button.hidden = !(job.status === "done" && job.mp3_fid);
+  button.setAttribute("aria-label", `Download the mp3 of ${job.filename}`);
+}
+
+// Fetched with the Bearer header, then handed to the browser as a file through an object URL.
+async function download(job, item) {
+  const button = item.querySelector(".job-download");
+  button.disabled = true;
+  try {
+    const response = await api(`/download?fid=${encodeURIComponent(job.mp3_fid)}`);
+    if (!response.ok) {
+      item.querySelector(".job-detail").textContent = await problemText(response, `The download failed (${response.status}).`);
+      return;
+    }
+    const url = URL.createObjectURL(await response.blob());
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = downloadName(response, job);
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function downloadName(response, job) {
+  const disposition = response.headers.get("Content-Disposition") ?? "";
+  const encoded = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
+  if (encoded) return decodeURIComponent(encoded[1]);
+  const plain = /filename="?([^";]+)"?/i.exec(disposition);
+  return plain ? plain[1] : `${job.filename.replace(/\.[^.]*$/, "")}.mp3`;
+}
+
+// ---- Start ----
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("sign-in-form").addEventListener("submit", onSignInForm(signIn));
+  $("register").addEventListener("click", onSignInForm(register));
+  $("sign-out").addEventListener("click", () => signOut());
+  setUpUploads();
+  if (token) {
+    showSignedIn().catch(() => signOut());
+  } else {
+    $("signed-out").hidden = false;
+  }
+});
