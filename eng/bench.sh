@@ -6,7 +6,7 @@
 set -euo pipefail
 
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-"$repo_root/eng/bootstrap.sh" test
+"$repo_root/eng/bootstrap.sh" test >&2
 
 cd "$repo_root"
 dotnet build bench/TuneSculptor.Bench/TuneSculptor.Bench.csproj -c Release -v quiet -nologo >&2

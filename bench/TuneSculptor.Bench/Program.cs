@@ -58,8 +58,9 @@ try
         {
             single.Bare.Add(await Ffmpeg.ConvertAsync(clip, Path.Combine(scratch.FullName, $"single-{seconds}.mp3"), ct));
             single.System.Add(await api.ConvertAsync(clip, ct));
-            Progress($"{seconds} s clip, run {run}: bare {single.Bare[^1].TotalSeconds:0.00} s, " +
-                     $"end to end {single.System[^1].FirstByte.TotalSeconds:0.00} s");
+            var job = single.System[^1];
+            Progress($"{seconds} s clip, run {run}: bare {single.Bare[^1].TotalSeconds:0.00} s, end to end {job.FirstByte.TotalSeconds:0.00} s " +
+                     $"(202 at {job.Accepted.TotalSeconds:0.00} s, converting seen at {job.Converting.TotalSeconds:0.00} s, done seen at {job.Done.TotalSeconds:0.00} s)");
         }
 
         report.SingleJobs.Add(single);
