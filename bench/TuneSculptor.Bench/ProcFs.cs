@@ -42,18 +42,37 @@ public static class ProcFs
     }
 
     /// <summary>Resident set size in bytes (VmRSS of /proc/PID/status).</summary>
-    public static long ResidentBytes(int pid)
+    public static long ResidentBytes(int pid) => StatusBytes(pid, "VmRSS:");
+
+    /// <summary>The resident set's high-water mark in bytes (VmHWM), since start or <see cref="ResetPeak"/>.</summary>
+    public static long PeakResidentBytes(int pid) => StatusBytes(pid, "VmHWM:");
+
+    /// <summary>Resets VmHWM to the current RSS (writing 5 to clear_refs); false where that is not allowed.</summary>
+    public static bool ResetPeak(int pid)
+    {
+        try
+        {
+            File.WriteAllText($"/proc/{pid}/clear_refs", "5");
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static long StatusBytes(int pid, string field)
     {
         foreach (var line in File.ReadLines($"/proc/{pid}/status"))
         {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            if (line.StartsWith(field, StringComparison.Ordinal))
             {
-                // "VmRSS:	  123456 kB"
-                return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+                // e.g. "VmRSS:	  123456 kB"
+                return long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
             }
         }
 
-        throw new InvalidOperationException($"Process {pid} reports no VmRSS.");
+        throw new InvalidOperationException($"Process {pid} reports no {field}");
     }
 
     public static string CpuModel() =>
@@ -70,10 +89,12 @@ public sealed class RssSampler : IAsyncDisposable
     private readonly int _pid;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _sampling;
+    private readonly bool _hwmReset;
 
     public RssSampler(int pid)
     {
         _pid = pid;
+        _hwmReset = ProcFs.ResetPeak(pid);
         Baseline = ProcFs.ResidentBytes(pid);
         Peak = Baseline;
         _sampling = SampleAsync();
@@ -81,20 +102,26 @@ public sealed class RssSampler : IAsyncDisposable
 
     public long Baseline { get; }
 
+    /// <summary>The highest of the samples.</summary>
     public long Peak { get; private set; }
 
+    public int Samples { get; private set; }
+
+    /// <summary>The kernel's own peak (VmHWM) over the same span, catching what falls between samples; null where it could not be reset.</summary>
+    public long? KernelPeak { get; private set; }
+
     /// <summary>
-    /// Runs <paramref name="action"/> while sampling <paramref name="pid"/>: its result, with the memory before and
-    /// the peak during it, and how long it took.
+    /// Runs <paramref name="action"/> while sampling <paramref name="pid"/>: its result, and how long it took with
+    /// the memory before and during it.
     /// </summary>
-    public static async Task<(T Result, long Baseline, long Peak, TimeSpan Elapsed)> MeasureAsync<T>(int pid, Func<Task<T>> action)
+    public static async Task<(T Result, TransferResult Memory)> MeasureAsync<T>(int pid, long bytes, Func<Task<T>> action)
     {
         await using var sampler = new RssSampler(pid);
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         var result = await action();
         var elapsed = stopwatch.Elapsed;
         await sampler.StopAsync();
-        return (result, sampler.Baseline, sampler.Peak, elapsed);
+        return (result, new TransferResult(bytes, elapsed, sampler.Baseline, sampler.Peak, sampler.Samples, sampler.KernelPeak));
     }
 
     /// <summary>Stops sampling after one last sample.</summary>
@@ -108,6 +135,7 @@ public sealed class RssSampler : IAsyncDisposable
         await _stop.CancelAsync();
         await _sampling;
         Sample();
+        KernelPeak = _hwmReset ? ProcFs.PeakResidentBytes(_pid) : null;
     }
 
     private async Task SampleAsync()
@@ -126,7 +154,11 @@ public sealed class RssSampler : IAsyncDisposable
         }
     }
 
-    private void Sample() => Peak = Math.Max(Peak, ProcFs.ResidentBytes(_pid));
+    private void Sample()
+    {
+        Peak = Math.Max(Peak, ProcFs.ResidentBytes(_pid));
+        Samples++;
+    }
 
     public async ValueTask DisposeAsync()
     {

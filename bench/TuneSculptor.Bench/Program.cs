@@ -92,15 +92,18 @@ try
         var size = options.TransferMiB * 1024L * 1024;
         var gatewayPid = system.GatewayProcessId();
         var connectionString = await system.MediaConnectionStringAsync(ct);
-        var database = new MongoClient(connectionString).GetDatabase(MongoUrl.Create(connectionString).DatabaseName);
+        // The stand-in stops answering while it snapshots its whole database (seconds per GiB, more on a busy
+        // machine): a generous heartbeat timeout keeps the driver from dropping the upload's connection meanwhile.
+        var mongoSettings = MongoClientSettings.FromConnectionString(connectionString);
+        mongoSettings.HeartbeatTimeout = TimeSpan.FromMinutes(5);
+        var database = new MongoClient(mongoSettings).GetDatabase(MongoUrl.Create(connectionString).DatabaseName);
 
         // Upload: any bytes will do (the job then fails: not a video), only the gateway's memory is measured.
         Progress($"gateway process {gatewayPid}: {string.Join(' ', ProcFs.CommandLine(gatewayPid))}");
         Progress($"uploading {options.TransferMiB} MiB through the gateway");
         await Task.Delay(TimeSpan.FromSeconds(2), ct);
-        var (jobId, uploadBaseline, uploadPeak, uploadTime) = await RssSampler.MeasureAsync(gatewayPid,
+        (var jobId, report.Upload) = await RssSampler.MeasureAsync(gatewayPid, size,
             () => api.UploadAsync(new GeneratedContent(size), "noise.mp4", ct));
-        report.Upload = new TransferResult(size, uploadTime, uploadBaseline, uploadPeak);
 
         // The converter reads the whole video before it finds it is not one; then its video is removed, so the
         // MongoDB stand-in (all in memory) does not carry it into the download.
@@ -131,7 +134,7 @@ try
         }
 
         await Task.Delay(TimeSpan.FromSeconds(2), ct);
-        var (received, downloadBaseline, downloadPeak, downloadTime) = await RssSampler.MeasureAsync(gatewayPid, async () =>
+        (var received, report.Download) = await RssSampler.MeasureAsync(gatewayPid, size, async () =>
         {
             using var response = await api.DownloadAsync(fid.ToString(), ct);
             await using var body = await response.Content.ReadAsStreamAsync(ct);
@@ -145,7 +148,6 @@ try
 
             return count;
         });
-        report.Download = new TransferResult(received, downloadTime, downloadBaseline, downloadPeak);
         if (received != size)
         {
             throw new InvalidOperationException($"The download returned {received} bytes, not {size}.");

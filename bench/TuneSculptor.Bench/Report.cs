@@ -15,7 +15,7 @@ public sealed record ThroughputResult(int Jobs, int BareParallelism)
     public List<TimeSpan> System { get; } = [];
 }
 
-public sealed record TransferResult(long Bytes, TimeSpan Elapsed, long Baseline, long Peak);
+public sealed record TransferResult(long Bytes, TimeSpan Elapsed, long Baseline, long Peak, int Samples, long? KernelPeak);
 
 /// <summary>Every figure of a run, and the Markdown table they make.</summary>
 public sealed class Report
@@ -116,8 +116,8 @@ public sealed class Report
             md.AppendLine();
             md.AppendLine("### Gateway memory (VmRSS of its process, sampled every 100 ms)");
             md.AppendLine();
-            md.AppendLine("| transfer | size | time | rate | baseline | peak | growth | target | met |");
-            md.AppendLine("|---|---|---|---|---|---|---|---|---|");
+            md.AppendLine("| transfer | size | time | rate | baseline | peak (samples) | growth | kernel peak (VmHWM) | target | met |");
+            md.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
             foreach (var (name, transfer) in new[] { ("upload (`POST /upload`)", Upload), ("download (`GET /download`)", Download) })
             {
                 if (transfer is null)
@@ -126,8 +126,10 @@ public sealed class Report
                 }
 
                 var growth = transfer.Peak - transfer.Baseline;
+                var kernelPeak = transfer.KernelPeak is { } hwm ? MiB(hwm) : "n/a";
                 md.AppendLine($"| {name} | {MiB(transfer.Bytes)} | {S(transfer.Elapsed)} | {Rate(transfer.Bytes, transfer.Elapsed)} | " +
-                              $"{MiB(transfer.Baseline)} | {MiB(transfer.Peak)} | {MiB(growth)} | < {MiB(MaxGrowthBytes)} | {Yes(growth < MaxGrowthBytes)} |");
+                              $"{MiB(transfer.Baseline)} | {MiB(transfer.Peak)} ({transfer.Samples}) | {MiB(growth)} | {kernelPeak} | " +
+                              $"< {MiB(MaxGrowthBytes)} | {Yes(growth < MaxGrowthBytes)} |");
             }
         }
 
