@@ -7,4 +7,7 @@ repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 "$repo_root/eng/bootstrap.sh" test
 
 cd "$repo_root"
+# `dotnet test` builds test projects only: the benchmark (bench/, a console program run by eng/bench.sh) is compiled
+# here so that CI keeps it building.
+dotnet build bench/TuneSculptor.Bench/TuneSculptor.Bench.csproj -nologo -v quiet
 dotnet test --solution TuneSculptor.sln "$@"

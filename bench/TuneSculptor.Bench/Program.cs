@@ -1,0 +1,219 @@
+using System.Diagnostics;
+using System.Globalization;
+using MongoDB.Bson;
+using MongoDB.Driver;
+using MongoDB.Driver.GridFS;
+using TuneSculptor.Bench;
+
+// The TuneSculptor benchmark (eng/bench.sh; see bench/README.md): bare ffmpeg against the running system, one job at
+// a time and 2×cores at once, and the gateway's memory while it moves a large file each way. Progress goes to
+// stderr, the Markdown table to stdout.
+var options = BenchOptions.Parse(args);
+using var cancellation = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancellation.Cancel();
+};
+var ct = cancellation.Token;
+var total = Stopwatch.StartNew();
+static void Progress(string message) => Console.Error.WriteLine($"[bench] {message}");
+
+var report = new Report
+{
+    Cores = Environment.ProcessorCount,
+    Cpu = ProcFs.CpuModel(),
+    FfmpegVersion = await Ffmpeg.VersionAsync(ct),
+    LoadAtStart = ProcFs.LoadAverage(),
+    Runs = options.Runs,
+};
+
+var clips = new Dictionary<int, string>();
+foreach (var seconds in options.Durations.Append(60).Distinct())
+{
+    clips[seconds] = await Ffmpeg.ClipAsync(options.ClipFolder, seconds, ct);
+}
+
+var scratch = Directory.CreateTempSubdirectory("tunesculptor-bench-mp3-");
+try
+{
+    Progress("starting the system (host processes)");
+    await using var system = await BenchSystem.StartAsync(TimeSpan.FromMinutes(3), ct);
+    report.StartupTime = system.StartupTime;
+    using var api = new GatewayApi(system.Gateway);
+    await api.SignUpAsync(ct);
+
+    // 1. One job at a time, bare ffmpeg and the system alternating. A first job of each clip is not counted: it pays
+    // for JIT compilation in every service and for the MongoDB stand-in's first touch of that much memory.
+    var singles = options.Durations.Select(seconds => new SingleJobResult(seconds, new FileInfo(clips[seconds]).Length)).ToList();
+    foreach (var single in singles)
+    {
+        await Ffmpeg.ConvertAsync(clips[single.Seconds], Path.Combine(scratch.FullName, "warm-up.mp3"), ct);
+        single.WarmUp = await api.ConvertAsync(clips[single.Seconds], ct);
+        Progress($"{single.Seconds} s clip, warm-up: end to end {single.WarmUp.FirstByte.TotalSeconds:0.00} s");
+    }
+
+    foreach (var single in singles)
+    {
+        var clip = clips[single.Seconds];
+        for (var run = 1; run <= options.Runs; run++)
+        {
+            single.Bare.Add(await Ffmpeg.ConvertAsync(clip, Path.Combine(scratch.FullName, $"single-{single.Seconds}.mp3"), ct));
+            single.System.Add(await api.ConvertAsync(clip, ct));
+            var job = single.System[^1];
+            Progress($"{single.Seconds} s clip, run {run}: bare {single.Bare[^1].TotalSeconds:0.00} s, end to end {job.FirstByte.TotalSeconds:0.00} s " +
+                     $"(202 at {job.Accepted.TotalSeconds:0.00} s, converting seen at {job.Converting.TotalSeconds:0.00} s, done seen at {job.Done.TotalSeconds:0.00} s)");
+        }
+
+        report.SingleJobs.Add(single);
+    }
+
+    // 2. Throughput: 2×cores jobs of the 60 s clip at once, against as many bare runs, one per core at a time.
+    var jobs = options.Jobs;
+    var throughput = new ThroughputResult(jobs, Environment.ProcessorCount);
+    for (var round = 1; jobs > 0 && round <= options.Runs; round++)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, jobs),
+            new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct },
+            async (i, token) => await Ffmpeg.ConvertAsync(clips[60], Path.Combine(scratch.FullName, $"batch-{i}.mp3"), token));
+        throughput.Bare.Add(stopwatch.Elapsed);
+
+        stopwatch.Restart();
+        await Task.WhenAll(Enumerable.Range(0, jobs).Select(_ => api.ConvertAsync(clips[60], ct)));
+        throughput.System.Add(stopwatch.Elapsed);
+        Progress($"throughput round {round}: bare {throughput.Bare[^1].TotalSeconds:0.00} s, " +
+                 $"system {throughput.System[^1].TotalSeconds:0.00} s for {jobs} jobs");
+    }
+
+    report.Throughput = jobs > 0 ? throughput : null;
+
+    // 3. The gateway's memory while a large file goes through it, each way.
+    if (options.TransferMiB > 0)
+    {
+        var size = options.TransferMiB * 1024L * 1024;
+        var gatewayPid = system.GatewayProcessId();
+        var connectionString = await system.MediaConnectionStringAsync(ct);
+        // The stand-in stops answering while it snapshots its whole database (seconds per GiB, more on a busy
+        // machine): a generous heartbeat timeout keeps the driver from dropping the upload's connection meanwhile.
+        var mongoSettings = MongoClientSettings.FromConnectionString(connectionString);
+        mongoSettings.HeartbeatTimeout = TimeSpan.FromMinutes(5);
+        using var mongo = new MongoClient(mongoSettings);
+        var database = mongo.GetDatabase(MongoUrl.Create(connectionString).DatabaseName);
+
+        // Upload: any bytes will do (the job then fails: not a video), only the gateway's memory is measured.
+        Progress($"gateway process {gatewayPid}: {string.Join(' ', ProcFs.CommandLine(gatewayPid))}");
+        Progress($"uploading {options.TransferMiB} MiB through the gateway");
+        await Task.Delay(TimeSpan.FromSeconds(2), ct);
+        (var jobId, report.Upload) = await RssSampler.MeasureAsync(gatewayPid, size,
+            () => api.UploadAsync(new GeneratedContent(size), "noise.mp4", ct));
+
+        // The converter reads the whole video before it finds it is not one; then its video is removed, so the
+        // MongoDB stand-in (all in memory) does not carry it into the download.
+        using (var waitForFailure = CancellationTokenSource.CreateLinkedTokenSource(ct))
+        {
+            waitForFailure.CancelAfter(TimeSpan.FromMinutes(10));
+            await api.WaitForJobAsync(jobId, TimeSpan.FromMilliseconds(500), waitForFailure.Token, "failed", "done");
+        }
+
+        var videos = new GridFSBucket(database, new GridFSBucketOptions { BucketName = "videos" });
+        foreach (var video in await (await videos.FindAsync(Builders<GridFSFileInfo>.Filter.Eq("metadata.job_id", ObjectId.Parse(jobId)), cancellationToken: ct)).ToListAsync(ct))
+        {
+            await videos.DeleteAsync(video.Id, ct);
+        }
+
+        // Download: an mp3 of that size, stored straight into the user's bucket as the converter would store it.
+        Progress($"storing a {options.TransferMiB} MiB mp3 in GridFS, then downloading it through the gateway");
+        var mp3s = new GridFSBucket(database, new GridFSBucketOptions { BucketName = "mp3s" });
+        ObjectId fid;
+        await using (var upload = await mp3s.OpenUploadStreamAsync("bench.mp3", new GridFSUploadOptions
+                     {
+                         Metadata = new BsonDocument { ["owner_id"] = api.UserId, ["original_name"] = "bench.mp4" },
+                     }, ct))
+        {
+            await GeneratedContent.WriteAsync(upload, size, ct);
+            await upload.CloseAsync(ct);
+            fid = upload.Id;
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(2), ct);
+        (var received, report.Download) = await RssSampler.MeasureAsync(gatewayPid, size, async () =>
+        {
+            using var response = await api.DownloadAsync(fid.ToString(), ct);
+            await using var body = await response.Content.ReadAsStreamAsync(ct);
+            var buffer = new byte[1024 * 1024];
+            long count = 0;
+            int read;
+            while ((read = await body.ReadAsync(buffer, ct)) > 0)
+            {
+                count += read;
+            }
+
+            return count;
+        });
+        if (received != size)
+        {
+            throw new InvalidOperationException($"The download returned {received} bytes, not {size}.");
+        }
+
+        await mp3s.DeleteAsync(fid, ct);
+    }
+
+    Progress("stopping the system");
+}
+finally
+{
+    scratch.Delete(recursive: true);
+}
+
+report.LoadAtEnd = ProcFs.LoadAverage();
+report.TotalTime = total.Elapsed;
+Console.WriteLine(report.ToMarkdown());
+return 0;
+
+/// <summary>Command-line options; the defaults are the documented benchmark.</summary>
+internal sealed record BenchOptions(int Runs, int[] Durations, int Jobs, int TransferMiB, string ClipFolder)
+{
+    public static BenchOptions Parse(string[] args)
+    {
+        var runs = 3;
+        int[] durations = [10, 60, 600];
+        var jobs = Environment.ProcessorCount * 2;
+        var transferMiB = 1024;
+        string? clipFolder = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value.");
+            switch (args[i])
+            {
+                case "--runs": runs = int.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--durations": durations = value.Split(',').Select(d => int.Parse(d, CultureInfo.InvariantCulture)).ToArray(); break;
+                case "--jobs": jobs = int.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--transfer-mib": transferMiB = int.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--clips": clipFolder = value; break;
+                default:
+                    throw new ArgumentException(
+                        $"Unknown option {args[i]}. Options: --runs N (3), --durations 10,60,600, --jobs N (2×cores; 0 skips throughput), " +
+                        "--transfer-mib N (1024; 0 skips the memory part), --clips DIR (bench/.clips).");
+            }
+
+            i++;
+        }
+
+        return new BenchOptions(runs, durations, jobs, transferMiB, clipFolder ?? Path.Combine(RepositoryRoot(), "bench", ".clips"));
+    }
+
+    /// <summary>The folder holding TuneSculptor.sln, found upwards from the program.</summary>
+    private static string RepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "TuneSculptor.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("TuneSculptor.sln not found above the program: pass --clips DIR.");
+    }
+}
