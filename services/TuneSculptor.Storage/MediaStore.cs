@@ -37,10 +37,13 @@ public sealed class MediaStore(IMongoDatabase database)
         return await StoreAsync(_mp3s, content, fileName, metadata, long.MaxValue, cancellationToken);
     }
 
-    /// <summary>Copies a stored video to a local file (ffmpeg needs a seekable input: MP4's index may be at its end).</summary>
+    /// <summary>
+    /// Copies a stored video to a local file (ffmpeg needs a seekable input: an MP4's index may be at its end). Read
+    /// front to back, the chunks come in large batches: ~1.5× as fast as a seekable stream, which asks for each.
+    /// </summary>
     public async Task DownloadVideoAsync(ObjectId id, string path, CancellationToken cancellationToken)
     {
-        await using var source = await _videos.OpenDownloadStreamAsync(id, new GridFSDownloadOptions { Seekable = true }, cancellationToken);
+        await using var source = await _videos.OpenDownloadStreamAsync(id, cancellationToken: cancellationToken);
         await using var target = File.Create(path);
         await source.CopyToAsync(target, cancellationToken);
     }

@@ -240,34 +240,61 @@ CongoServer.prototype.handleConnection = function (socket) {
 // (written every 10 s when something changed, and on shutdown; atomically via rename).
 const SNAPSHOT = 'mongo-standin.bson';
 const SNAPSHOT_INTERVAL_MS = 10000;
+const SNAPSHOT_SLICE_BYTES = 8 * 1024 * 1024;
+
+// File layout: per collection a header {db, coll, indexes, count} followed by `count` documents.
+async function writeSnapshot(target, collections) {
+  const tmp = `${target}.tmp`;
+  const file = await fs.promises.open(tmp, 'w');
+  try {
+    let slice = [];
+    let bytes = 0;
+    const flush = async () => {
+      await file.write(Buffer.concat(slice, bytes));
+      slice = [];
+      bytes = 0;
+    };
+    for (const { db, coll, indexes, docs } of collections) {
+      for (const doc of [{ db, coll, indexes, count: docs.length }, ...docs]) {
+        const bytesOfDoc = bson.serialize(doc);
+        slice.push(bytesOfDoc);
+        bytes += bytesOfDoc.length;
+        if (bytes >= SNAPSHOT_SLICE_BYTES) await flush();
+      }
+    }
+    await flush();
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  await fs.promises.rename(tmp, target);
+}
+
 if (dataDir) {
   for (const name of ['createDatabase', 'dropDatabase', 'createCollection', 'dropCollection', 'renameCollection',
     'insertOne', 'updateById', 'deleteById', 'saveIndex', 'dropIndex']) {
     const original = MemoryStorageAdapter.prototype[name];
     MemoryStorageAdapter.prototype[name] = function (...a) { this.dirty = true; return original.apply(this, a); };
   }
-  // File layout: per collection a header {db, coll, indexes, count} followed by `count` documents.
+  // Stored documents are never changed in place (an update deep-clones, then replaces), so taking the current
+  // documents of every collection at once is a consistent snapshot. They are then serialized and written in
+  // slices, and the server answers between slices: written in one go, a 1 GiB database stalled every client
+  // for 5-7 s every 10 s.
+  let writing = null; // the snapshot being written; one at a time
   MemoryStorageAdapter.prototype.persist = async function () {
+    while (writing) await writing.catch(() => {}); // its error went to its own caller
     if (!this.persistPath || !this.dirty) return;
-    this.dirty = false; // synchronous below: the snapshot is consistent
-    const tmp = `${this.persistPath}.tmp`;
-    const fd = fs.openSync(tmp, 'w');
-    try {
-      for (const [db, collections] of this.databases) {
-        for (const [coll, docs] of collections) {
-          const indexes = this.indexes.get(db)?.get(coll) ?? [];
-          fs.writeSync(fd, bson.serialize({ db, coll, indexes, count: docs.size }));
-          for (const doc of docs.values()) fs.writeSync(fd, bson.serialize(doc));
-        }
+    this.dirty = false;
+    const collections = [];
+    for (const [db, colls] of this.databases) {
+      for (const [coll, docs] of colls) {
+        collections.push({ db, coll, indexes: [...(this.indexes.get(db)?.get(coll) ?? [])], docs: [...docs.values()] });
       }
-      fs.fsyncSync(fd);
-    } catch (err) {
-      this.dirty = true;
-      throw err;
-    } finally {
-      fs.closeSync(fd);
     }
-    fs.renameSync(tmp, this.persistPath);
+    writing = writeSnapshot(this.persistPath, collections)
+      .catch((err) => { this.dirty = true; throw err; })
+      .finally(() => { writing = null; });
+    await writing;
   };
   MemoryStorageAdapter.prototype.restore = async function () {
     fs.mkdirSync(path.dirname(this.persistPath), { recursive: true });

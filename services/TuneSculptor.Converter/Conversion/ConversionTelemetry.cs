@@ -19,7 +19,7 @@ public sealed class ConversionTelemetry
     {
         _telemetry = telemetry;
         _duration = telemetry.Meter.CreateHistogram(
-            DurationMetric, unit: "s", description: "Time to probe and encode a video into an mp3, by outcome (success, failure, cancelled).",
+            DurationMetric, unit: "s", description: "Time to encode a video into an mp3 (and to probe why, when it fails), by outcome (success, failure, cancelled).",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = HistogramBuckets.Seconds });
         _mp3Size = telemetry.Meter.CreateHistogram(
             Mp3SizeMetric, unit: "By", description: "Size of the mp3s made.",

@@ -9,8 +9,13 @@ public static class FFmpegExtensions
 
     /// <summary>
     /// Points FFMpegCore at the binaries (<c>FFmpeg:BinaryFolder</c>, default: PATH) and adds a readiness check that
-    /// runs both ffmpeg and ffprobe.
+    /// runs both ffmpeg and ffprobe once; later checks report that first result.
     /// </summary>
+    /// <remarks>
+    /// Each start of these binaries costs ~0.2 s of CPU (Debian's build loads over 200 shared libraries), as much as
+    /// converting a 10 s clip; a check on every <c>/health</c> call took that from the jobs. A failed check is not
+    /// remembered, so a converter started before ffmpeg was installed becomes ready once it is.
+    /// </remarks>
     public static IHostApplicationBuilder AddFFmpeg(this IHostApplicationBuilder builder)
     {
         var binaryFolder = builder.Configuration["FFmpeg:BinaryFolder"];
@@ -19,11 +24,17 @@ public static class FFmpegExtensions
             GlobalFFOptions.Configure(options => options.BinaryFolder = binaryFolder);
         }
 
+        string? versions = null; // two concurrent first checks both run the binaries: harmless
         return builder.AddDependencyCheck(HealthCheckName, async (_, cancellationToken) =>
         {
-            var ffmpeg = await ReadVersionAsync(GlobalFFOptions.GetFFMpegBinaryPath(), cancellationToken);
-            var ffprobe = await ReadVersionAsync(GlobalFFOptions.GetFFProbeBinaryPath(), cancellationToken);
-            return $"{ffmpeg}; {ffprobe}";
+            if (versions is null)
+            {
+                var ffmpeg = await ReadVersionAsync(GlobalFFOptions.GetFFMpegBinaryPath(), cancellationToken);
+                var ffprobe = await ReadVersionAsync(GlobalFFOptions.GetFFProbeBinaryPath(), cancellationToken);
+                versions = $"{ffmpeg}; {ffprobe}";
+            }
+
+            return versions;
         });
     }
 

@@ -11,30 +11,24 @@ public sealed record EncodedMp3(string Path, double DurationSeconds);
 
 /// <summary>
 /// Turns a local media file into an mp3 with ffmpeg: audio only, libmp3lame, the job's bitrate (or VBR quality 2),
-/// title/artist tags carried over, written to a file so the VBR header is right. Inputs ffmpeg cannot use are
-/// permanent failures, with a reason the user can act on.
+/// title/artist tags carried over, written to a file so the VBR header is right. ffmpeg itself fits the sound to
+/// what MP3 carries (at most two channels, at most 48 kHz). Inputs ffmpeg cannot use are permanent failures, with a
+/// reason the user can act on.
 /// </summary>
+/// <remarks>
+/// A job starts one process, as bare ffmpeg would: each ffmpeg-family process start costs about as much CPU as
+/// converting a 10 s clip, so ffprobe runs only after a failure, to tell the user why, and the mp3's length is
+/// ffmpeg's own count of the time it wrote.
+/// </remarks>
 public sealed class Mp3Encoder(IOptions<ConverterOptions> options)
 {
+    private const string NoSound = "This video has no sound to convert.";
+
     public async Task<EncodedMp3> EncodeAsync(string input, string output, int? bitrate, CancellationToken cancellationToken)
     {
-        IMediaAnalysis source;
-        try
-        {
-            source = await FFProbe.AnalyseAsync(input, cancellationToken: cancellationToken);
-        }
-        catch (Exception ex) when (ex is FFMpegException or JsonException or FormatException)
-        {
-            throw new PermanentFailureException("This file is not a video or audio file that can be read.", ex);
-        }
-
-        if (source.PrimaryAudioStream is not { } audio)
-        {
-            throw new PermanentFailureException("This video has no sound to convert.");
-        }
-
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Value.Timeout);
+        var written = TimeSpan.Zero;
         try
         {
             await FFMpegArguments
@@ -56,18 +50,8 @@ public sealed class Mp3Encoder(IOptions<ConverterOptions> options)
                     {
                         arguments.WithAudioQualityScale(2);
                     }
-
-                    // MP3 carries at most two channels at up to 48 kHz.
-                    if (audio.Channels > 2)
-                    {
-                        arguments.WithAudioChannels(2);
-                    }
-
-                    if (audio.SampleRateHz > 48_000)
-                    {
-                        arguments.WithAudioSamplingRate(48_000);
-                    }
                 })
+                .NotifyOnProgress(time => written = time)
                 .CancellableThrough(timeout.Token)
                 .ProcessAsynchronously(throwOnError: true);
         }
@@ -84,10 +68,29 @@ public sealed class Mp3Encoder(IOptions<ConverterOptions> options)
                 throw new PermanentFailureException($"Converting took longer than {options.Value.Timeout.TotalMinutes:0.#} minutes and was stopped.", ex);
             }
 
-            throw new PermanentFailureException("The sound could not be converted: the file seems damaged.", ex);
+            throw await ExplainFailureAsync(input, ex, cancellationToken);
         }
 
-        var result = await FFProbe.AnalyseAsync(output, cancellationToken: cancellationToken);
-        return new EncodedMp3(output, result.Duration.TotalSeconds);
+        return written > TimeSpan.Zero
+            ? new EncodedMp3(output, written.TotalSeconds)
+            : throw new PermanentFailureException(NoSound);
+    }
+
+    /// <summary>Why ffmpeg failed, in the user's terms, from a probe of the input.</summary>
+    private static async Task<PermanentFailureException> ExplainFailureAsync(string input, Exception failure, CancellationToken cancellationToken)
+    {
+        IMediaAnalysis source;
+        try
+        {
+            source = await FFProbe.AnalyseAsync(input, cancellationToken: cancellationToken);
+        }
+        catch (Exception ex) when (ex is FFMpegException or JsonException or FormatException)
+        {
+            return new PermanentFailureException("This file is not a video or audio file that can be read.", failure);
+        }
+
+        return source.PrimaryAudioStream is null
+            ? new PermanentFailureException(NoSound, failure)
+            : new PermanentFailureException("The sound could not be converted: the file seems damaged.", failure);
     }
 }

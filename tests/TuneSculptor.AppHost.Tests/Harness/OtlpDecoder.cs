@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace TuneSculptor.AppHost.Tests.Harness;
 
@@ -56,74 +57,32 @@ public static class OtlpDecoder
     public static List<OtlpSpan> Traces(ReadOnlySpan<byte> request)
     {
         var spans = new List<OtlpSpan>();
-        var reader = new ProtoReader(request);
-        while (reader.Next())
+        ProtoReader.ForEach(request, 1, resourceSpans =>
         {
-            if (reader.Field == 1)
+            // The resource may come after its scopes on the wire: find it first.
+            var service = ServiceName(resourceSpans);
+            ProtoReader.ForEach(resourceSpans, 2, scopeSpans =>
             {
-                ResourceSpans(reader.ReadBytes(), spans);
-            }
-            else
-            {
-                reader.Skip();
-            }
-        }
-
+                var scope = ScopeName(scopeSpans);
+                ProtoReader.ForEach(scopeSpans, 2, span => spans.Add(Span(span, service, scope)));
+            });
+        });
         return spans;
     }
 
     public static List<OtlpMetric> Metrics(ReadOnlySpan<byte> request)
     {
         var metrics = new List<OtlpMetric>();
-        var reader = new ProtoReader(request);
-        while (reader.Next())
+        ProtoReader.ForEach(request, 1, resourceMetrics =>
         {
-            if (reader.Field == 1)
+            var service = ServiceName(resourceMetrics);
+            ProtoReader.ForEach(resourceMetrics, 2, scopeMetrics =>
             {
-                ResourceMetrics(reader.ReadBytes(), metrics);
-            }
-            else
-            {
-                reader.Skip();
-            }
-        }
-
+                var scope = ScopeName(scopeMetrics);
+                ProtoReader.ForEach(scopeMetrics, 2, metric => metrics.Add(Metric(metric, service, scope)));
+            });
+        });
         return metrics;
-    }
-
-    private static void ResourceSpans(ReadOnlySpan<byte> message, List<OtlpSpan> spans)
-    {
-        // The resource may come after its scopes on the wire: find it first.
-        var service = ServiceName(message);
-        var reader = new ProtoReader(message);
-        while (reader.Next())
-        {
-            if (reader.Field == 2)
-            {
-                ScopeSpans(reader.ReadBytes(), service, spans);
-            }
-            else
-            {
-                reader.Skip();
-            }
-        }
-    }
-
-    private static void ScopeSpans(ReadOnlySpan<byte> message, string service, List<OtlpSpan> spans)
-    {
-        var scope = ScopeName(message);
-        var reader = new ProtoReader(message);
-        while (reader.Next())
-        {
-            if (reader.Field == 2)
-            {
-                spans.Add(Span(reader.ReadBytes(), service, scope));
-            }
-            else
-            {
-                reader.Skip();
-            }
-        }
     }
 
     private static OtlpSpan Span(ReadOnlySpan<byte> message, string service, string scope)
@@ -153,40 +112,6 @@ public static class OtlpDecoder
         return new OtlpSpan(service, scope, traceId, spanId, parentSpanId, name, kind, attributes);
     }
 
-    private static void ResourceMetrics(ReadOnlySpan<byte> message, List<OtlpMetric> metrics)
-    {
-        var service = ServiceName(message);
-        var reader = new ProtoReader(message);
-        while (reader.Next())
-        {
-            if (reader.Field == 2)
-            {
-                ScopeMetrics(reader.ReadBytes(), service, metrics);
-            }
-            else
-            {
-                reader.Skip();
-            }
-        }
-    }
-
-    private static void ScopeMetrics(ReadOnlySpan<byte> message, string service, List<OtlpMetric> metrics)
-    {
-        var scope = ScopeName(message);
-        var reader = new ProtoReader(message);
-        while (reader.Next())
-        {
-            if (reader.Field == 2)
-            {
-                metrics.Add(Metric(reader.ReadBytes(), service, scope));
-            }
-            else
-            {
-                reader.Skip();
-            }
-        }
-    }
-
     private static OtlpMetric Metric(ReadOnlySpan<byte> message, string service, string scope)
     {
         string name = "", unit = "";
@@ -208,59 +133,16 @@ public static class OtlpDecoder
     private static string ServiceName(ReadOnlySpan<byte> message)
     {
         var attributes = new Dictionary<string, string>();
-        var reader = new ProtoReader(message);
-        while (reader.Next())
-        {
-            if (reader.Field == 1)
-            {
-                var resource = new ProtoReader(reader.ReadBytes());
-                while (resource.Next())
-                {
-                    if (resource.Field == 1)
-                    {
-                        KeyValue(resource.ReadBytes(), attributes);
-                    }
-                    else
-                    {
-                        resource.Skip();
-                    }
-                }
-            }
-            else
-            {
-                reader.Skip();
-            }
-        }
-
+        ProtoReader.ForEach(message, 1, resource => ProtoReader.ForEach(resource, 1, attribute => KeyValue(attribute, attributes)));
         return attributes.GetValueOrDefault("service.name", "");
     }
 
     /// <summary>The instrumentation scope's name (field 1 of ScopeSpans and ScopeMetrics): the ActivitySource or Meter.</summary>
     private static string ScopeName(ReadOnlySpan<byte> message)
     {
-        var reader = new ProtoReader(message);
-        while (reader.Next())
-        {
-            if (reader.Field == 1)
-            {
-                var scope = new ProtoReader(reader.ReadBytes());
-                while (scope.Next())
-                {
-                    if (scope.Field == 1)
-                    {
-                        return scope.ReadString();
-                    }
-
-                    scope.Skip();
-                }
-            }
-            else
-            {
-                reader.Skip();
-            }
-        }
-
-        return "";
+        var name = "";
+        ProtoReader.ForEach(message, 1, scope => ProtoReader.ForEach(scope, 1, value => name = Encoding.UTF8.GetString(value)));
+        return name;
     }
 
     private static void KeyValue(ReadOnlySpan<byte> message, Dictionary<string, string> into)

@@ -3,6 +3,9 @@ using System.Text;
 
 namespace TuneSculptor.AppHost.Tests.Harness;
 
+/// <summary>Reads one length-delimited field: a string, bytes or a nested message.</summary>
+public delegate void ProtoFieldHandler(ReadOnlySpan<byte> value);
+
 /// <summary>
 /// The protobuf wire format, just enough to read OTLP: fields are (number, wire type) tags followed by a varint, a
 /// fixed 64- or 32-bit value, or a length-prefixed run of bytes (strings, bytes and nested messages alike).
@@ -13,6 +16,23 @@ public ref struct ProtoReader(ReadOnlySpan<byte> data)
     private int _wireType;
 
     public int Field { get; private set; }
+
+    /// <summary>Hands every occurrence of the length-delimited <paramref name="field"/> to <paramref name="handle"/>; skips the rest.</summary>
+    public static void ForEach(ReadOnlySpan<byte> message, int field, ProtoFieldHandler handle)
+    {
+        var reader = new ProtoReader(message);
+        while (reader.Next())
+        {
+            if (reader.Field == field)
+            {
+                handle(reader.ReadBytes());
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+    }
 
     /// <summary>Moves to the next field; false at the end of the message.</summary>
     public bool Next()
