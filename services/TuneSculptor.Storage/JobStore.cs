@@ -85,6 +85,23 @@ public sealed class JobStore(IMongoDatabase database, TimeProvider time)
     public async Task<Job?> FindByVideoAsync(ObjectId videoFid, CancellationToken cancellationToken) =>
         await _jobs.Find(Filter.Eq(j => j.VideoFid, videoFid)).FirstOrDefaultAsync(cancellationToken);
 
+    /// <summary>Jobs still queued or converting that nothing has touched since <paramref name="cutoff"/>, oldest first.</summary>
+    public async Task<IReadOnlyList<Job>> FindUnfinishedBeforeAsync(DateTime cutoff, int limit, CancellationToken cancellationToken) =>
+        await _jobs.Find(UnfinishedBefore(cutoff)).SortBy(j => j.UpdatedAt).Limit(limit).ToListAsync(cancellationToken);
+
+    /// <summary>
+    /// Queued or converting, and untouched since <paramref name="cutoff"/> → failed, with the reason; false if a
+    /// converter took the job up meanwhile.
+    /// </summary>
+    public async Task<bool> MarkAbandonedAsync(ObjectId id, DateTime cutoff, string reason, CancellationToken cancellationToken)
+    {
+        var result = await _jobs.UpdateOneAsync(
+            Filter.Eq(j => j.Id, id) & UnfinishedBefore(cutoff),
+            Update.Set(j => j.Status, JobStatus.Failed).Set(j => j.Error, reason).Set(j => j.UpdatedAt, Now),
+            cancellationToken: cancellationToken);
+        return result.ModifiedCount == 1;
+    }
+
     /// <summary>Done or failed → expired: its files are being deleted, so no download link is given any more.</summary>
     public Task MarkExpiredAsync(ObjectId id, CancellationToken cancellationToken) =>
         _jobs.UpdateOneAsync(
@@ -101,6 +118,9 @@ public sealed class JobStore(IMongoDatabase database, TimeProvider time)
             cancellationToken: cancellationToken);
         return result.ModifiedCount == 1;
     }
+
+    private static FilterDefinition<Job> UnfinishedBefore(DateTime cutoff) =>
+        Filter.In(j => j.Status, [JobStatus.Queued, JobStatus.Converting]) & Filter.Lt(j => j.UpdatedAt, cutoff);
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 }

@@ -1,16 +1,26 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
 using MongoDB.Bson;
+using TuneSculptor.Contracts;
+using TuneSculptor.Messaging;
 using TuneSculptor.Storage;
 
 namespace TuneSculptor.Converter.Retention;
 
 /// <summary>
 /// Deletes mp3s older than <see cref="RetentionOptions.MaxAge"/>, and videos of that age whose job no longer needs
-/// them, through the GridFS buckets (files and chunks alike); their jobs become <c>expired</c>. Every converter
-/// sweeps: deleting what another just deleted is harmless.
+/// them, through the GridFS buckets (files and chunks alike); their jobs become <c>expired</c>. A job still queued or
+/// converting after that long has lost its message (a converter killed on every delivery until the broker
+/// dead-lettered it, say): it is failed, its owner is told, and its video goes too. Every converter sweeps: deleting
+/// what another just deleted is harmless, and a job is failed and announced by one sweep only.
 /// </summary>
 public sealed partial class RetentionSweeper(
-    MediaStore media, JobStore jobs, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionSweeper> logger) : BackgroundService
+    MediaStore media,
+    JobStore jobs,
+    MessagePublisher publisher,
+    IOptions<RetentionOptions> options,
+    TimeProvider time,
+    ILogger<RetentionSweeper> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -47,13 +57,26 @@ public sealed partial class RetentionSweeper(
             await media.DeleteMp3Async(mp3.Id, cancellationToken);
         }
 
+        var abandoned = await jobs.FindUnfinishedBeforeAsync(cutoff, settings.BatchSize, cancellationToken);
+        foreach (var job in abandoned)
+        {
+            var reason = $"This video was not converted within {Describe(settings.MaxAge)}, so it was deleted. Please upload it again.";
+            // Failed first: a late delivery of its message then finds nothing to convert, and nobody is told twice.
+            if (await jobs.MarkAbandonedAsync(job.Id, cutoff, reason, cancellationToken))
+            {
+                LogAbandoned(job.Id.ToString(), job.Status, job.UpdatedAt);
+                await publisher.PublishAsync(Queues.Mp3, new ConversionFailed(
+                    job.Id.ToString(), job.VideoFid.ToString(), job.OwnerEmail, job.OwnerId, job.FileName, reason), cancellationToken);
+            }
+        }
+
         var deletedVideos = 0;
         foreach (var video in await media.FindVideosStoredBeforeAsync(cutoff, settings.BatchSize, cancellationToken))
         {
             var job = await jobs.FindByVideoAsync(video.Id, cancellationToken);
             if (job?.Status is JobStatus.Queued or JobStatus.Converting)
             {
-                // Still waiting for the converter (a long backlog): not left over.
+                // Taken up by a converter since (it was just stored, or abandoned above but picked up meanwhile).
                 continue;
             }
 
@@ -71,6 +94,13 @@ public sealed partial class RetentionSweeper(
             LogSwept(mp3s.Count, deletedVideos, settings.MaxAge.TotalHours);
         }
     }
+
+    private static string Describe(TimeSpan age) => age.TotalHours >= 1
+        ? string.Create(CultureInfo.InvariantCulture, $"{age.TotalHours:0.#} hours")
+        : string.Create(CultureInfo.InvariantCulture, $"{age.TotalSeconds:0} seconds");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} was still {Status} since {Since:u}: failed, its owner told, its video to be deleted")]
+    private partial void LogAbandoned(string jobId, string status, DateTime since);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention: deleted {Mp3s} mp3s and {Videos} videos older than {Hours} h")]
     private partial void LogSwept(int mp3s, int videos, double hours);

@@ -39,5 +39,12 @@ public sealed class BrokerQueues(IConnection connection) : IAsyncDisposable
         return messages;
     }
 
+    /// <summary>Drops every message ready in the queue, as a lost message would be gone; returns how many.</summary>
+    public async Task<uint> PurgeAsync(string queue, CancellationToken cancellationToken)
+    {
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        return await channel.QueuePurgeAsync(queue, cancellationToken);
+    }
+
     public async ValueTask DisposeAsync() => await connection.DisposeAsync();
 }

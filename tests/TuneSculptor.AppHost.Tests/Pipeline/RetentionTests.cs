@@ -8,11 +8,13 @@ namespace TuneSculptor.AppHost.Tests.Pipeline;
 
 /// <summary>
 /// Files are kept for a limited time (24 h by default; seconds here, on a system of its own): then the mp3 and any
-/// leftover video are deleted with their chunks, and the job reads <c>expired</c>.
+/// leftover video are deleted with their chunks, and the job reads <c>expired</c>. A job that never finished by then
+/// (its message lost) is failed, and its owner told.
 /// </summary>
 public sealed class RetentionTests : IAsyncLifetime
 {
-    private static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(10);
+    // Long enough that no job converting normally, on a busy machine, counts as abandoned.
+    private static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     private readonly MediaSamples _media = new();
@@ -76,6 +78,29 @@ public sealed class RetentionTests : IAsyncLifetime
             Assert.Equal(0, await Count(media, "videos.files", "_id", video));
             Assert.Equal(0, await Count(media, "videos.chunks", "files_id", video));
         }
+    }
+
+    [Fact]
+    public async Task A_job_whose_message_was_lost_is_failed_its_owner_told_and_its_video_deleted()
+    {
+        var (email, token) = await Gateway.SignUpAsync(Cancellation);
+        string? jobId = null;
+        await Running.WhileStoppedAsync("converter", async () =>
+        {
+            jobId = await Gateway.UploadForJobAsync(token, await _media.VideoAsync("mp4"), Cancellation);
+            await using var broker = await BrokerQueues.ConnectAsync(Running, Cancellation);
+            Assert.Equal(1u, await broker.PurgeAsync("video", Cancellation));
+        }, Timeout, Cancellation);
+        var media = await MediaDatabase.ConnectAsync(Running, Cancellation);
+        Assert.Equal(1, await media.CountVideosOfAsync(email, Cancellation));
+
+        var expired = await Gateway.WaitForJobAsync(token, jobId!, MaxAge + Timeout, Cancellation, "expired");
+
+        Assert.Contains("not converted within 20 seconds", expired.GetProperty("error").GetString());
+        using var mailBox = new MailBox(Running.GetHttpEndpoint("mail"));
+        var mail = await mailBox.WaitForMailAsync(email, Timeout, Cancellation);
+        Assert.Contains("not converted within 20 seconds", mail.Text);
+        Assert.Equal(0, await media.CountVideosOfAsync(email, Cancellation));
     }
 
     private static Task<long> Count(IMongoDatabase media, string collection, string field, ObjectId id) =>
