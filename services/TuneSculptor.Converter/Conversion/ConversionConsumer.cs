@@ -11,7 +11,7 @@ using TuneSculptor.Storage;
 namespace TuneSculptor.Converter.Conversion;
 
 /// <summary>
-/// Takes <see cref="VideoUploaded"/> jobs from the <c>video</c> queue: video from GridFS to a temp file, ffmpeg, mp3
+/// Takes <see cref="VideoUploaded"/> jobs from the <c>video</c> queue: video from GridFS to a scratch file, ffmpeg, mp3
 /// to GridFS, job done, <see cref="Mp3Ready"/> on the <c>mp3</c> queue, then the ack. A redelivered job that is
 /// already done is not converted again; its notice is published again (notification mails once).
 /// </summary>
@@ -23,6 +23,7 @@ public sealed partial class ConversionConsumer(
     JobStore jobs,
     MediaStore media,
     Mp3Encoder encoder,
+    ScratchFolders scratch,
     MessagePublisher publisher,
     ConversionTelemetry telemetry,
     ILogger<ConversionConsumer> logger) : QueueConsumer(connection, messaging, messagingTelemetry, logger)
@@ -55,7 +56,7 @@ public sealed partial class ConversionConsumer(
             return;
         }
 
-        var workDirectory = Directory.CreateTempSubdirectory("tunesculptor-job-");
+        var workDirectory = scratch.CreateForJob(uploaded.JobId);
         try
         {
             var input = Path.Combine(workDirectory.FullName, "source");

@@ -6,6 +6,7 @@ public static class ConversionExtensions
     {
         builder.Services.Configure<ConverterOptions>(builder.Configuration.GetSection(ConverterOptions.Section));
         builder.Services.AddSingleton<Mp3Encoder>();
+        builder.Services.AddSingleton<ScratchFolders>();
         builder.Services.AddSingleton<ConversionTelemetry>();
         builder.Services.AddHostedService<ConversionConsumer>();
         // Work in flight may take ShutdownGrace to finish; the host must wait that long (plus a margin).

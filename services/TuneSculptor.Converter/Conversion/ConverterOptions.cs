@@ -11,6 +11,9 @@ public sealed class ConverterOptions
     /// <summary>An ffmpeg run taking longer is cancelled and the job failed (a hung or pathological input).</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>Where conversions keep their temp files (a copy of the video, the mp3): see <see cref="ScratchFolders"/>.</summary>
+    public string ScratchFolder { get; set; } = Path.Combine(Path.GetTempPath(), "tunesculptor-converter");
+
     /// <summary>Delete the uploaded video once its mp3 is stored.</summary>
     public bool DeleteSourceVideo { get; set; } = true;
 

@@ -2,7 +2,8 @@ namespace TuneSculptor.AppHost.Tests.Faults;
 
 /// <summary>
 /// The converter dies or is told to stop while ffmpeg runs: no job is lost or done twice. Killed, its unacknowledged
-/// message goes back to the queue and the job completes once it is back; asked to stop (SIGTERM), it takes no new
+/// message goes back to the queue and the job completes once it is back, and the new converter clears the scratch
+/// folder and the ffmpeg the killed one left; asked to stop (SIGTERM), it takes no new
 /// message, finishes (or hands back) what it has, and exits cleanly.
 /// </summary>
 [Collection(typeof(FaultCollection))]
@@ -18,11 +19,17 @@ public sealed class ConverterFaultTests(FaultSystemFixture fixture) : IDisposabl
         await _scenario.WaitUntilQueuesAreEmptyAsync(Cancellation);
         var (email, token) = await _scenario.Gateway.SignUpAsync(Cancellation);
         var jobId = await _scenario.Gateway.UploadForJobAsync(token, fixture.LongVideo, Cancellation);
-        await _scenario.WaitForFfmpegAsync(Cancellation);
+        var scratch = await _scenario.WaitForFfmpegAsync(Cancellation);
 
         await _scenario.System.SignalAndWaitForExitAsync("converter", "KILL", FaultScenario.RecoveryTimeout, Cancellation);
         Assert.Equal("converting", (await _scenario.Gateway.WaitForJobAsync(token, jobId, FaultScenario.JobTimeout, Cancellation, "converting")).GetProperty("status").GetString());
+        Assert.True(Directory.Exists(scratch), $"{scratch} is gone before the converter is back");
+        Assert.Contains(_scenario.ProcessesOfThisSystem(), p => p.Contains(scratch + "/", StringComparison.Ordinal)); // the orphaned ffmpeg
         await _scenario.System.StartAgainAsync("converter", FaultScenario.RecoveryTimeout, Cancellation);
+        // The new converter cleared what the killed one left: its scratch folder, its lock and its ffmpeg.
+        Assert.False(Directory.Exists(scratch), $"{scratch} was left behind");
+        Assert.False(File.Exists(scratch + ".lock"), $"{scratch}.lock was left behind");
+        Assert.DoesNotContain(_scenario.ProcessesOfThisSystem(), p => p.Contains(scratch + "/", StringComparison.Ordinal));
 
         var job = await _scenario.WaitForJobAsync(token, jobId, FaultScenario.JobTimeout, Cancellation);
         Assert.True(job.GetProperty("status").GetString() == "done", job.ToString());

@@ -1,11 +1,12 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using TuneSculptor.AppHost.Tests.Harness;
 using TuneSculptor.AppHost.Tests.Pipeline;
 
 namespace TuneSculptor.AppHost.Tests.Faults;
 
 /// <summary>What each fault test needs: a user on the fault system, and ways to see where the pipeline stands.</summary>
-public sealed class FaultScenario(FaultSystemFixture fixture) : IDisposable
+public sealed partial class FaultScenario(FaultSystemFixture fixture) : IDisposable
 {
     public static readonly TimeSpan RecoveryTimeout = TimeSpan.FromSeconds(90);
     public static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(3);
@@ -18,18 +19,28 @@ public sealed class FaultScenario(FaultSystemFixture fixture) : IDisposable
 
     /// <summary>
     /// Waits until ffmpeg runs for a job of this system (a child of the converter, found by the run marker it
-    /// inherits and the job's work folder): the moment "mid-conversion" means.
+    /// inherits and the converter's scratch folder in its arguments): the moment "mid-conversion" means. Returns
+    /// the converter's own scratch folder (<c>…/tunesculptor-converter/{owner}</c>).
     /// </summary>
-    public async Task WaitForFfmpegAsync(CancellationToken cancellationToken)
+    public async Task<string> WaitForFfmpegAsync(CancellationToken cancellationToken)
     {
-        var marker = $"{HostProcessSystem.RunMarkerVariable}={System.RunId}";
         var deadline = DateTime.UtcNow + JobTimeout;
-        while (!ProcessTable.WithEnvironmentEntry(marker).Any(p => p.Contains("ffmpeg", StringComparison.Ordinal) && p.Contains("tunesculptor-job-", StringComparison.Ordinal)))
+        while (true)
         {
+            var ffmpeg = ProcessesOfThisSystem().Select(p => ScratchFolderPattern().Match(p)).FirstOrDefault(m => m.Success);
+            if (ffmpeg is not null)
+            {
+                return ffmpeg.Groups["owner"].Value;
+            }
+
             Assert.True(DateTime.UtcNow < deadline, $"ffmpeg did not start within {JobTimeout.TotalSeconds:0} s");
             await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
         }
     }
+
+    /// <summary>This system's processes (found by the run marker they inherit), with their command lines.</summary>
+    public IReadOnlyList<string> ProcessesOfThisSystem() =>
+        ProcessTable.WithEnvironmentEntry($"{HostProcessSystem.RunMarkerVariable}={System.RunId}");
 
     /// <summary>
     /// <see cref="GatewayClient.WaitForJobAsync"/> for a finished job; on timeout the failure says where the pipeline
@@ -95,4 +106,7 @@ public sealed class FaultScenario(FaultSystemFixture fixture) : IDisposable
         Gateway.Dispose();
         Mail.Dispose();
     }
+
+    [GeneratedRegex(@"^\d+: \S*ffmpeg .*?(?<owner>/\S*/tunesculptor-converter/[^/\s]+)/")]
+    private static partial Regex ScratchFolderPattern();
 }

@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using TuneSculptor.Converter.Conversion;
+
+namespace TuneSculptor.Converter.Tests;
+
+/// <summary>Real folders, locks and processes: what a converter killed outright leaves, and what a running one keeps.</summary>
+public sealed class ScratchFoldersTests : IDisposable
+{
+    private readonly string _parent = Directory.CreateTempSubdirectory("scratch-folders-tests-").FullName;
+
+    [Fact]
+    public void A_folder_whose_converter_died_is_deleted_and_the_process_still_working_in_it_stopped()
+    {
+        // As a SIGKILLed converter leaves it: a lock file nobody holds, its folder, and its ffmpeg still reading.
+        var abandoned = Path.Combine(_parent, "4242-abandoned");
+        var source = Path.Combine(abandoned, "job-1", "source");
+        Directory.CreateDirectory(Path.GetDirectoryName(source)!);
+        File.WriteAllText(source, "video");
+        File.WriteAllText($"{abandoned}.lock", "");
+        using var orphan = Process.Start("sh", ["-c", "while :; do sleep 0.2; done", source]);
+        try
+        {
+            using var scratch = Start();
+
+            Assert.False(Directory.Exists(abandoned));
+            Assert.False(File.Exists($"{abandoned}.lock"));
+            Assert.True(orphan.WaitForExit(TimeSpan.FromSeconds(10)), "the process working in the abandoned folder still runs");
+        }
+        finally
+        {
+            if (!orphan.HasExited)
+            {
+                orphan.Kill();
+            }
+        }
+    }
+
+    [Fact]
+    public void The_folder_of_a_running_converter_is_kept()
+    {
+        using var running = Start();
+        var job = running.CreateForJob("1");
+        File.WriteAllText(Path.Combine(job.FullName, "source"), "video");
+
+        using var starting = Start();
+
+        Assert.True(File.Exists(Path.Combine(job.FullName, "source")));
+        Assert.Equal(2, Directory.EnumerateFiles(_parent, "*.lock").Count());
+    }
+
+    [Fact]
+    public void A_converter_that_stops_leaves_nothing()
+    {
+        var scratch = Start();
+        File.WriteAllText(Path.Combine(scratch.CreateForJob("1").FullName, "source"), "video");
+
+        scratch.Dispose();
+
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_parent));
+    }
+
+    private ScratchFolders Start() =>
+        new(Options.Create(new ConverterOptions { ScratchFolder = _parent }), NullLogger<ScratchFolders>.Instance);
+
+    public void Dispose() => Directory.Delete(_parent, recursive: true);
+}
