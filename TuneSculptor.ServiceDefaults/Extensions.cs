@@ -50,8 +50,13 @@ public static class ServiceDefaultsExtensions
     /// Every error answer is an RFC 9457 problem: status pages and unhandled exceptions alike, without stack traces.
     /// A request the framework could not read (malformed JSON, say) is the client's 400, with the reason.
     /// </summary>
+    /// <remarks>
+    /// The API speaks snake_case, like its message contracts (job_id, mp3_fid, …), in every service: the gateway
+    /// passes auth's answers through, so a problem names its trace <c>trace_id</c> whichever service wrote it.
+    /// </remarks>
     public static TBuilder AddProblemDetailsForErrors<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             if (context.Exception is BadHttpRequestException badRequest)

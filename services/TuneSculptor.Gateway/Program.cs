@@ -1,4 +1,3 @@
-using System.Text.Json;
 using TuneSculptor.Gateway.Auth;
 using TuneSculptor.Gateway.Downloads;
 using TuneSculptor.Gateway.Jobs;
@@ -15,8 +14,6 @@ builder.AddRabbitMQMessaging("rabbitmq");
 builder.AddAuthService();
 builder.Services.Configure<UploadOptions>(builder.Configuration.GetSection(UploadOptions.Section));
 builder.Services.AddSingleton<UploadTelemetry>();
-// The API speaks snake_case, like its message contracts (job_id, mp3_fid, …).
-builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
 
 var app = builder.Build();
 

@@ -87,7 +87,7 @@ public sealed class AccountTests(SystemFixture fixture) : IDisposable
 
         var wrong = await AssertProblemAsync(wrongPassword, HttpStatusCode.Unauthorized);
         var unknown = await AssertProblemAsync(unknownUser, HttpStatusCode.Unauthorized);
-        Assert.Equal(Without(wrong, "traceId"), Without(unknown, "traceId"));
+        Assert.Equal(Without(wrong, "trace_id"), Without(unknown, "trace_id"));
         Assert.Equal("Basic realm=\"TuneSculptor\", charset=\"UTF-8\"", wrongPassword.Headers.WwwAuthenticate.ToString());
         Assert.Equal(wrongPassword.Headers.WwwAuthenticate.ToString(), unknownUser.Headers.WwwAuthenticate.ToString());
     }
@@ -208,6 +208,8 @@ public sealed class AccountTests(SystemFixture fixture) : IDisposable
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = JsonDocument.Parse(body).RootElement.Clone();
         Assert.Equal((int)expected, problem.GetProperty("status").GetInt32());
+        // Named alike whether the gateway or auth (through it) answered.
+        Assert.True(problem.TryGetProperty("trace_id", out _), body);
         Assert.DoesNotContain("   at ", body, StringComparison.Ordinal);
         return problem;
     }
