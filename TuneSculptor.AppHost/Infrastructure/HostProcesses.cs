@@ -17,6 +17,19 @@ public static class HostProcesses
     /// <summary>Where host-process servers keep their data; defaults to <c>$XDG_DATA_HOME/tunesculptor</c>.</summary>
     public const string DataRootKey = "HOST_PROCESSES_DATA_ROOT";
 
+    /// <summary>
+    /// Arguments for a run beside any other on this machine (the tests, the benchmark): infrastructure as host
+    /// processes, data under <paramref name="dataRoot"/>, and free ports where a developer's run takes fixed ones.
+    /// </summary>
+    public static string[] IsolatedRunArguments(string dataRoot) =>
+    [
+        $"--{InfrastructureRuntimeSelection.ConfigurationKey}=host-processes",
+        $"--{DataRootKey}={dataRoot}",
+        "--GATEWAY_PORT=0",
+        "--RABBITMQ_MANAGEMENT_PORT=0",
+        "--MAIL_UI_PORT=0",
+    ];
+
     public static string GetHostProcessDataRoot(this IDistributedApplicationBuilder builder)
     {
         if (builder.Configuration[DataRootKey] is { Length: > 0 } configured)

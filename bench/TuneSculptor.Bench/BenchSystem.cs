@@ -31,16 +31,8 @@ public sealed class BenchSystem : IAsyncDisposable
     public static async Task<BenchSystem> StartAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         var dataRoot = Directory.CreateTempSubdirectory("tunesculptor-bench-").FullName;
-        string[] args =
-        [
-            $"--{InfrastructureRuntimeSelection.ConfigurationKey}=host-processes",
-            $"--{HostProcesses.DataRootKey}={dataRoot}",
-            "--GATEWAY_PORT=0",
-            "--RABBITMQ_MANAGEMENT_PORT=0",
-            "--MAIL_UI_PORT=0",
-        ];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TuneSculptor_AppHost>(
-            args, (options, _) => options.DisableDashboard = true, cancellationToken);
+            HostProcesses.IsolatedRunArguments(dataRoot), (options, _) => options.DisableDashboard = true, cancellationToken);
         // Only errors reach the console (the table is the output). Failing health checks are how Aspire waits for a
         // resource to come up, and the resources' own output (stderr counts as errors) is theirs: both stay out.
         builder.Services.AddLogging(logging => logging

@@ -11,8 +11,8 @@ namespace TuneSculptor.Converter.Retention;
 /// Deletes mp3s older than <see cref="RetentionOptions.MaxAge"/>, and videos of that age whose job no longer needs
 /// them, through the GridFS buckets (files and chunks alike); their jobs become <c>expired</c>. A job still queued or
 /// converting after that long has lost its message (a converter killed on every delivery until the broker
-/// dead-lettered it, say): it is failed, its owner is told, and its video goes too. Every converter sweeps: deleting
-/// what another just deleted is harmless, and a job is failed and announced by one sweep only.
+/// dead-lettered it, say): its owner is told, it is failed, and its video goes too. Every converter sweeps: deleting
+/// what another just deleted is harmless, and an owner told twice is mailed once.
 /// </summary>
 public sealed partial class RetentionSweeper(
     MediaStore media,
@@ -61,12 +61,17 @@ public sealed partial class RetentionSweeper(
         foreach (var job in abandoned)
         {
             var reason = $"This video was not converted within {Describe(settings.MaxAge)}, so it was deleted. Please upload it again.";
-            // Failed first: a late delivery of its message then finds nothing to convert, and nobody is told twice.
+            // Told first, then failed: if the broker is down the job stays as it is for the next sweep, and a notice
+            // sent twice is mailed once. A late delivery of its message then finds nothing to convert.
+            await publisher.PublishAsync(Queues.Mp3, new ConversionFailed(
+                job.Id.ToString(), job.VideoFid.ToString(), job.OwnerEmail, job.OwnerId, job.FileName, reason), cancellationToken);
             if (await jobs.MarkAbandonedAsync(job.Id, cutoff, reason, cancellationToken))
             {
                 LogAbandoned(job.Id.ToString(), job.Status, job.UpdatedAt);
-                await publisher.PublishAsync(Queues.Mp3, new ConversionFailed(
-                    job.Id.ToString(), job.VideoFid.ToString(), job.OwnerEmail, job.OwnerId, job.FileName, reason), cancellationToken);
+            }
+            else
+            {
+                LogTakenUpLate(job.Id.ToString());
             }
         }
 
@@ -101,6 +106,9 @@ public sealed partial class RetentionSweeper(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} was still {Status} since {Since:u}: failed, its owner told, its video to be deleted")]
     private partial void LogAbandoned(string jobId, string status, DateTime since);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} was taken up by a converter just as its failure was announced; its owner may be mailed that it failed")]
+    private partial void LogTakenUpLate(string jobId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention: deleted {Mp3s} mp3s and {Videos} videos older than {Hours} h")]
     private partial void LogSwept(int mp3s, int videos, double hours);

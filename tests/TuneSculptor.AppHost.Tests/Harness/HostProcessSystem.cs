@@ -51,15 +51,7 @@ public sealed class HostProcessSystem : IAsyncDisposable
     {
         var runId = Guid.NewGuid().ToString("N");
         var dataRoot = Directory.CreateTempSubdirectory("tunesculptor-test-").FullName;
-        string[] args =
-        [
-            $"--{InfrastructureRuntimeSelection.ConfigurationKey}=host-processes",
-            $"--{HostProcesses.DataRootKey}={dataRoot}",
-            "--GATEWAY_PORT=0",
-            "--RABBITMQ_MANAGEMENT_PORT=0",
-            "--MAIL_UI_PORT=0",
-            .. extraArgs,
-        ];
+        string[] args = [.. HostProcesses.IsolatedRunArguments(dataRoot), .. extraArgs];
 
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TuneSculptor_AppHost>(
             args, (options, _) => options.DisableDashboard = true, cancellationToken);
