@@ -54,35 +54,31 @@ public sealed record OtlpMetric(string Service, string Scope, string Name, strin
 /// </summary>
 public static class OtlpDecoder
 {
-    public static List<OtlpSpan> Traces(ReadOnlySpan<byte> request)
+    public static List<OtlpSpan> Traces(ReadOnlySpan<byte> request) => Items(request, Span);
+
+    public static List<OtlpMetric> Metrics(ReadOnlySpan<byte> request) => Items(request, Metric);
+
+    /// <summary>Decodes one span or metric, knowing the service and the scope it came from.</summary>
+    private delegate T ItemDecoder<out T>(ReadOnlySpan<byte> item, string service, string scope);
+
+    /// <summary>
+    /// Traces and metrics nest alike: resource entries (field 1) hold scope entries (field 2), which hold the items
+    /// (field 2).
+    /// </summary>
+    private static List<T> Items<T>(ReadOnlySpan<byte> request, ItemDecoder<T> decode)
     {
-        var spans = new List<OtlpSpan>();
-        ProtoReader.ForEach(request, 1, resourceSpans =>
+        var items = new List<T>();
+        ProtoReader.ForEach(request, 1, resource =>
         {
             // The resource may come after its scopes on the wire: find it first.
-            var service = ServiceName(resourceSpans);
-            ProtoReader.ForEach(resourceSpans, 2, scopeSpans =>
+            var service = ServiceName(resource);
+            ProtoReader.ForEach(resource, 2, scoped =>
             {
-                var scope = ScopeName(scopeSpans);
-                ProtoReader.ForEach(scopeSpans, 2, span => spans.Add(Span(span, service, scope)));
+                var scope = ScopeName(scoped);
+                ProtoReader.ForEach(scoped, 2, item => items.Add(decode(item, service, scope)));
             });
         });
-        return spans;
-    }
-
-    public static List<OtlpMetric> Metrics(ReadOnlySpan<byte> request)
-    {
-        var metrics = new List<OtlpMetric>();
-        ProtoReader.ForEach(request, 1, resourceMetrics =>
-        {
-            var service = ServiceName(resourceMetrics);
-            ProtoReader.ForEach(resourceMetrics, 2, scopeMetrics =>
-            {
-                var scope = ScopeName(scopeMetrics);
-                ProtoReader.ForEach(scopeMetrics, 2, metric => metrics.Add(Metric(metric, service, scope)));
-            });
-        });
-        return metrics;
+        return items;
     }
 
     private static OtlpSpan Span(ReadOnlySpan<byte> message, string service, string scope)
