@@ -42,8 +42,13 @@ public sealed class SingleServer : IAsyncDisposable
         var system = await HostProcessSystem.StartAsync(
             (args, _) =>
             {
-                // Called here, so that Aspire finds DCP through this assembly's metadata.
-                var builder = DistributedApplicationTestingBuilder.Create(args, (options, _) => options.DisableDashboard = true);
+                // Called here, so that Aspire finds DCP through this assembly's metadata. Rooted in the AppHost's
+                // folder, like the whole model: servers find what they run beside it (tools/mongo-standin).
+                var builder = DistributedApplicationTestingBuilder.Create(args, (options, _) =>
+                {
+                    options.DisableDashboard = true;
+                    options.ProjectDirectory = Repository.PathTo("TuneSculptor.AppHost");
+                });
                 addServer(builder);
                 return Task.FromResult(builder);
             },

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -15,7 +16,7 @@ namespace TuneSculptor.Testing;
 /// <see cref="SingleServer"/> starts one server of TuneSculptor.Hosting the same way. Nothing goes to the console:
 /// every resource's output, and the AppHost's own log, are kept for the failures that quote them.
 /// </summary>
-public sealed class HostProcessSystem : IAsyncDisposable
+public sealed partial class HostProcessSystem : IAsyncDisposable
 {
     /// <summary>Every process this run starts inherits this variable: how leftovers are found after shutdown.</summary>
     public const string RunMarkerVariable = "TUNESCULPTOR_TEST_RUN";
@@ -403,7 +404,8 @@ public sealed class HostProcessSystem : IAsyncDisposable
                 {
                     foreach (var line in batch)
                     {
-                        lines.Add(line.Content);
+                        // The services' console logger colours its output; a failure message reads better without.
+                        lines.Add(TerminalColour().Replace(line.Content, string.Empty));
                     }
                 }
             }
@@ -413,4 +415,7 @@ public sealed class HostProcessSystem : IAsyncDisposable
             }
         }
     }
+
+    [GeneratedRegex(@"\x1b\[[0-9;]*m")]
+    private static partial Regex TerminalColour();
 }
