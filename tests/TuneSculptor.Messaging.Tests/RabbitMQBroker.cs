@@ -18,7 +18,7 @@ namespace TuneSculptor.Messaging.Tests;
 public sealed class RabbitMQBroker : IAsyncLifetime
 {
     /// <summary>The launcher, from the repository root: the one place that names it.</summary>
-    private const string LauncherScript = "TuneSculptor.AppHost/HostProcesses/rabbitmq.sh";
+    private const string LauncherScript = "TuneSculptor.Hosting/RabbitMQ/rabbitmq.sh";
 
     private const string User = "tests";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
