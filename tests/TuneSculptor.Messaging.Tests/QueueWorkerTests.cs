@@ -42,10 +42,9 @@ public sealed class QueueWorkerTests(RabbitMQBroker broker) : IClassFixture<Rabb
     public async Task A_message_failing_on_every_delivery_is_failed_once_and_dead_lettered_after_the_delivery_limit()
     {
         _work.Handle = (_, _) => throw new IOException("the store is away");
-        await using var worker = await WorkerHost.StartAsync(broker, messaging => messaging.AddScriptedConsumer(_queue, _work));
+        await using var worker = await StartWorkerAsync();
 
-        await _probe.PublishAsync(_queue, new WorkItem("doomed"));
-        await Eventually.HoldsAsync(async () => await _probe.CountDeadLettersAsync(_queue) == 1, "the message dead-lettered");
+        await PublishThenWaitUntilDeadLetteredAsync(new WorkItem("doomed"));
 
         Assert.Equal(WorkerHost.DeliveryLimit + 1, _work.Deliveries.Count);
         var (message, reason) = Assert.Single(_work.Failures);
@@ -59,10 +58,9 @@ public sealed class QueueWorkerTests(RabbitMQBroker broker) : IClassFixture<Rabb
     public async Task A_permanent_failure_is_failed_with_its_reason_and_dead_lettered_without_a_retry()
     {
         _work.Handle = (_, _) => throw new PermanentFailureException("This video has no sound to convert.");
-        await using var worker = await WorkerHost.StartAsync(broker, messaging => messaging.AddScriptedConsumer(_queue, _work));
+        await using var worker = await StartWorkerAsync();
 
-        await _probe.PublishAsync(_queue, new WorkItem("silent"));
-        await Eventually.HoldsAsync(async () => await _probe.CountDeadLettersAsync(_queue) == 1, "the message dead-lettered");
+        await PublishThenWaitUntilDeadLetteredAsync(new WorkItem("silent"));
 
         Assert.Single(_work.Deliveries);
         Assert.Equal(("silent", "This video has no sound to convert."), _work.Failures.Select(f => (f.Message.JobId, f.Reason)).Single());
@@ -75,10 +73,10 @@ public sealed class QueueWorkerTests(RabbitMQBroker broker) : IClassFixture<Rabb
     [InlineData(null, """{"job_id":"no type"}""")]
     public async Task A_message_that_cannot_be_read_is_dead_lettered_at_once_without_a_handler(string? type, string body)
     {
-        await using var worker = await WorkerHost.StartAsync(broker, messaging => messaging.AddScriptedConsumer(_queue, _work));
+        await using var worker = await StartWorkerAsync();
 
         await _probe.PublishRawAsync(_queue, type, Encoding.UTF8.GetBytes(body));
-        await Eventually.HoldsAsync(async () => await _probe.CountDeadLettersAsync(_queue) == 1, "the message dead-lettered");
+        await WaitUntilDeadLetteredAsync();
 
         Assert.Equal(body, Encoding.UTF8.GetString(Assert.Single(await _probe.PeekDeadLettersAsync(_queue))));
         Assert.Empty(_work.Deliveries);
@@ -91,10 +89,9 @@ public sealed class QueueWorkerTests(RabbitMQBroker broker) : IClassFixture<Rabb
         var refusals = 2;
         _work.Handle = (_, _) => throw new PermanentFailureException("bad input");
         _work.Fail = (_, _) => Interlocked.Decrement(ref refusals) >= 0 ? throw new IOException("the job store is away") : Task.CompletedTask;
-        await using var worker = await WorkerHost.StartAsync(broker, messaging => messaging.AddScriptedConsumer(_queue, _work));
+        await using var worker = await StartWorkerAsync();
 
-        await _probe.PublishAsync(_queue, new WorkItem("held"));
-        await Eventually.HoldsAsync(async () => await _probe.CountDeadLettersAsync(_queue) == 1, "the message dead-lettered");
+        await PublishThenWaitUntilDeadLetteredAsync(new WorkItem("held"));
 
         Assert.Single(_work.Deliveries);
         Assert.Equal(3, _work.FailureCalls.Count);
@@ -104,21 +101,10 @@ public sealed class QueueWorkerTests(RabbitMQBroker broker) : IClassFixture<Rabb
     [Fact]
     public async Task Work_in_flight_when_the_service_stops_finishes_within_the_grace_and_is_acked()
     {
-        var started = new TaskCompletionSource();
         var release = new TaskCompletionSource();
-        _work.Handle = async (_, cancellationToken) =>
-        {
-            started.TrySetResult();
-            await release.Task.WaitAsync(cancellationToken);
-        };
-        var worker = await WorkerHost.StartAsync(broker, messaging => messaging
-            .AddScriptedConsumer(_queue, _work)
-            .Services.Configure<QueueOptions>(_queue, queue => queue.ShutdownGrace = TimeSpan.FromMinutes(2)));
+        var worker = await StartWorkingOnAsync("in flight", TimeSpan.FromMinutes(2), release.Task.WaitAsync);
         await using (worker)
         {
-            await _probe.PublishAsync(_queue, new WorkItem("in flight"));
-            await started.Task.WaitAsync(Eventually.DefaultTimeout, Cancellation);
-
             var stopping = worker.StopAsync();
             // Stopped taking messages, yet still at work: the stop waits for it. (A quorum queue counts a cancelled
             // consumer until its messages are settled, so the worker's word is the sign here.)
@@ -136,33 +122,60 @@ public sealed class QueueWorkerTests(RabbitMQBroker broker) : IClassFixture<Rabb
     [Fact]
     public async Task Work_still_going_when_the_grace_is_over_is_cancelled_and_goes_back_to_the_queue()
     {
-        var started = new TaskCompletionSource();
-        _work.Handle = async (_, cancellationToken) =>
-        {
-            started.TrySetResult();
-            await Task.Delay(Timeout.Infinite, cancellationToken);
-        };
-        var worker = await WorkerHost.StartAsync(broker, messaging => messaging
-            .AddScriptedConsumer(_queue, _work)
-            .Services.Configure<QueueOptions>(_queue, queue => queue.ShutdownGrace = TimeSpan.FromMilliseconds(100)));
-        await using (worker)
-        {
-            await _probe.PublishAsync(_queue, new WorkItem("too long"));
-            await started.Task.WaitAsync(Eventually.DefaultTimeout, Cancellation);
-            await worker.StopAsync();
-        }
+        var worker = await StartWorkingOnAsync("too long", TimeSpan.FromMilliseconds(100), cancellationToken => Task.Delay(Timeout.Infinite, cancellationToken));
+        await worker.DisposeAsync(); // stops it: the grace runs out while the work goes on
 
         Assert.Equal("too long", Assert.Single(_work.Cancelled).JobId);
         await Eventually.HoldsAsync(async () => (await _probe.InspectAsync(_queue)).Ready == 1, "the message back in the queue");
 
         // Handed back, not failed: the next worker gets it.
         _work.Handle = (_, _) => Task.CompletedTask;
-        await using var next = await WorkerHost.StartAsync(broker, messaging => messaging.AddScriptedConsumer(_queue, _work));
+        await using var next = await StartWorkerAsync();
         await Eventually.HoldsAsync(() => !_work.Completed.IsEmpty, "the message handled by the next worker");
         Assert.Equal("too long", Assert.Single(_work.Completed).JobId);
         Assert.Empty(_work.FailureCalls);
         Assert.Equal(0u, await _probe.CountDeadLettersAsync(_queue));
     }
+
+    private Task<WorkerHost> StartWorkerAsync() =>
+        WorkerHost.StartAsync(broker, messaging => messaging.AddScriptedConsumer(_queue, _work));
+
+    /// <summary>
+    /// Starts a worker whose queue gives work in flight <paramref name="grace"/> at a stop, and returns once it is at
+    /// work on the message <paramref name="jobId"/>, which does <paramref name="work"/>.
+    /// </summary>
+    private async Task<WorkerHost> StartWorkingOnAsync(string jobId, TimeSpan grace, Func<CancellationToken, Task> work)
+    {
+        var started = new TaskCompletionSource();
+        _work.Handle = async (_, cancellationToken) =>
+        {
+            started.TrySetResult();
+            await work(cancellationToken);
+        };
+        var worker = await WorkerHost.StartAsync(broker, messaging => messaging
+            .AddScriptedConsumer(_queue, _work)
+            .Services.Configure<QueueOptions>(_queue, queue => queue.ShutdownGrace = grace));
+        try
+        {
+            await _probe.PublishAsync(_queue, new WorkItem(jobId));
+            await started.Task.WaitAsync(Eventually.DefaultTimeout, Cancellation);
+            return worker;
+        }
+        catch
+        {
+            await worker.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task PublishThenWaitUntilDeadLetteredAsync(WorkItem item)
+    {
+        await _probe.PublishAsync(_queue, item);
+        await WaitUntilDeadLetteredAsync();
+    }
+
+    private Task WaitUntilDeadLetteredAsync() =>
+        Eventually.HoldsAsync(async () => await _probe.CountDeadLettersAsync(_queue) == 1, "the message dead-lettered");
 
     /// <summary>
     /// A message that was acked never comes back: a later worker gets the message published after it, and not it
