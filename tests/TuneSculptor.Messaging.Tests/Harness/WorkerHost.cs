@@ -47,7 +47,12 @@ public sealed class WorkerHost : IAsyncDisposable
         consume(builder.AddRabbitMQMessaging("rabbitmq"));
         var host = builder.Build();
         await host.StartAsync(TestContext.Current.CancellationToken);
-        return new WorkerHost(host, log);
+        var worker = new WorkerHost(host, log);
+        // A queue declared by two clients at once, the worker and a publisher, may refuse the first message published
+        // to it (a quorum queue not quite started): tests publish once every queue is consumed.
+        var queues = host.Services.GetServices<IHostedService>().OfType<QueueWorker>().Count();
+        await Eventually.HoldsAsync(() => log.Lines.Count(line => line.Contains(": Consuming ", StringComparison.Ordinal)) >= queues, "every queue consumed");
+        return worker;
     }
 
     /// <summary>Stops as a service does on SIGTERM: consumption ends, work in flight gets its queue's grace.</summary>
