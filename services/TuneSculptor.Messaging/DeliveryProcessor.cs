@@ -36,7 +36,6 @@ internal sealed partial class DeliveryProcessor(
         var type = delivery.BasicProperties.Type;
         if (Read(type, delivery.Body.Span) is not { } read)
         {
-            LogUnreadable(queue, type ?? "(none)");
             activity?.SetStatus(ActivityStatusCode.Error, "unreadable message");
             await SettleAsync(() => RetryPolicy.DeadLetterAsync(channel, tag));
             return;
@@ -76,23 +75,30 @@ internal sealed partial class DeliveryProcessor(
         }
     }
 
-    /// <summary>The route for <paramref name="type"/> and the message read by it; null when there is none, or the body is unreadable.</summary>
+    /// <summary>The route for <paramref name="type"/> and the message read by it; null (and logged) when there is none, or the body is unreadable.</summary>
     private (MessageRoute Route, IMessage Message)? Read(string? type, ReadOnlySpan<byte> body)
     {
         if (type is null || !_routes.TryGetValue(type, out var route))
         {
+            LogUnreadable(null, queue, type ?? "(none)");
             return null;
         }
 
         try
         {
-            return route.Read(body) is { } message ? (route, message) : null;
+            if (route.Read(body) is { } message)
+            {
+                return (route, message);
+            }
+
+            LogUnreadable(null, queue, type);
         }
-        catch (JsonException)
+        catch (JsonException ex)
         {
-            // Logged by the caller, with the queue and the type, as every unreadable message is.
-            return null;
+            LogUnreadable(ex, queue, type);
         }
+
+        return null;
     }
 
     private async Task HandBackLaterAsync(IChannel channel, ulong tag, TimeSpan delay, CancellationToken work)
@@ -165,7 +171,7 @@ internal sealed partial class DeliveryProcessor(
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A message on {Queue} of type {Type} cannot be read: dead-lettered")]
-    private partial void LogUnreadable(string queue, string type);
+    private partial void LogUnreadable(Exception? exception, string queue, string type);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} on {Queue} failed for good")]
     private partial void LogPermanentFailure(Exception exception, string queue, string jobId);
