@@ -26,10 +26,6 @@ public static class ServiceDefaultsExtensions
     public const string HealthPath = "/health";
     public const string AlivePath = "/alive";
 
-    // Activity sources of the drivers we use; they emit nothing unless listened to.
-    private static readonly string[] DriverActivitySources = ["RabbitMQ.Client.*", "MongoDB.Driver", "MySqlConnector"];
-    private static readonly string[] DriverMeters = ["MySqlConnector"];
-
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
@@ -79,7 +75,8 @@ public static class ServiceDefaultsExtensions
             logging.IncludeScopes = true;
         });
 
-        // The service's own spans and measurements (ServiceTelemetry) go to the source and meter named after it.
+        // The service's own spans and measurements (ServiceTelemetry) go to the source and meter named after it; each
+        // library a service adds (messaging, storage, its database) adds the sources and meters of its drivers.
         var serviceName = builder.Environment.ApplicationName;
         builder.Services.TryAddSingleton<ServiceTelemetry>();
         builder.Services.AddOpenTelemetry()
@@ -87,11 +84,9 @@ public static class ServiceDefaultsExtensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(DriverMeters)
                 .AddMeter(serviceName))
             .WithTracing(tracing => tracing
                 .AddSource(serviceName)
-                .AddSource(DriverActivitySources)
                 .AddAspNetCoreInstrumentation(options =>
                     // Probes run every few seconds; their spans would drown the real traffic.
                     options.Filter = context => !IsHealthPath(context.Request.Path))

@@ -10,9 +10,6 @@ namespace TuneSculptor.ServiceDefaults.Telemetry;
 /// </summary>
 public sealed class ServiceTelemetry : IDisposable
 {
-    /// <summary>The job a span or measurement belongs to: how an operator finds a job's trace.</summary>
-    public const string JobIdTag = "tunesculptor.job.id";
-
     public ServiceTelemetry(IHostEnvironment environment, IMeterFactory meters)
     {
         ActivitySource = new ActivitySource(environment.ApplicationName);

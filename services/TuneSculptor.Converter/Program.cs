@@ -1,3 +1,4 @@
+using TuneSculptor.Contracts;
 using TuneSculptor.Converter.Conversion;
 using TuneSculptor.Converter.Retention;
 using TuneSculptor.Messaging;
@@ -7,7 +8,14 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddMongoDatabase("media");
-builder.AddRabbitMQMessaging("rabbitmq");
+builder.AddRabbitMQMessaging("rabbitmq")
+    .AddConsumer<VideoUploaded, ConvertVideo>(Queues.Video)
+    // Jobs at once, and the grace of jobs in flight at a stop, are the converter's settings (Converter section).
+    .ConfigureQueue<ConverterOptions>(Queues.Video, (queue, converter) =>
+    {
+        queue.Concurrency = converter.Concurrency;
+        queue.ShutdownGrace = converter.ShutdownGrace;
+    });
 builder.AddFFmpeg();
 builder.AddConversion();
 builder.AddRetention();

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using RabbitMQ.Client;
-using TuneSculptor.ServiceDefaults.Telemetry;
+using TuneSculptor.Contracts.Telemetry;
 
 namespace TuneSculptor.Messaging;
 

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using RabbitMQ.Client;
 
 namespace TuneSculptor.Messaging;
@@ -11,12 +13,18 @@ public static class RabbitMQExtensions
     public const string HealthCheckName = "rabbitmq";
 
     /// <summary>
-    /// Registers the shared RabbitMQ <see cref="IConnection"/> for the connection string
-    /// <paramref name="connectionName"/> (Aspire's client integration: tracing, connect retries, automatic
-    /// recovery), the <see cref="MessagePublisher"/>, the queue metrics (<see cref="MessagingTelemetry"/>, whose meter is
-    /// added to OpenTelemetry here like any library's), and a readiness check that opens a channel on it.
+    /// RabbitMQ.Client's publish and deliver spans (<c>RabbitMQ.Client.Publisher</c>, <c>.Subscriber</c>): the
+    /// message's <c>traceparent</c> makes them one trace across services.
     /// </summary>
-    public static IHostApplicationBuilder AddRabbitMQMessaging(this IHostApplicationBuilder builder, string connectionName)
+    private const string ClientActivitySources = "RabbitMQ.Client.*";
+
+    /// <summary>
+    /// Registers the shared RabbitMQ <see cref="IConnection"/> for the connection string
+    /// <paramref name="connectionName"/> (Aspire's client integration: connect retries, automatic recovery), the
+    /// <see cref="MessagePublisher"/>, the client's spans and the queue metrics (<see cref="MessagingTelemetry"/>) in
+    /// OpenTelemetry, and a readiness check that opens a channel on it. Consumers are added on the returned builder.
+    /// </summary>
+    public static MessagingBuilder AddRabbitMQMessaging(this IHostApplicationBuilder builder, string connectionName)
     {
         // Our own check, named like the others, instead of the integration's "RabbitMQ.Client".
         builder.AddRabbitMQClient(connectionName, settings => settings.DisableHealthChecks = true);
@@ -24,19 +32,11 @@ public static class RabbitMQExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<MessagePublisher>();
         builder.Services.AddSingleton<MessagingTelemetry>();
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(MessagingTelemetry.Name));
-        return builder.AddDependencyCheck(HealthCheckName, async (services, cancellationToken) =>
-        {
-            var connection = services.GetRequiredService<IConnection>();
-            if (!connection.IsOpen)
-            {
-                throw new InvalidOperationException($"connection closed: {connection.CloseReason?.ReplyText ?? "unknown reason"}");
-            }
-
-            // An open socket is not enough: the broker must answer a channel.open.
-            await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
-            await channel.CloseAsync(cancellationToken);
-            return $"broker {connection.Endpoint.HostName}:{connection.Endpoint.Port} answers";
-        });
+        builder.Services.AddSingleton<RetryPolicy>();
+        builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics.AddMeter(MessagingTelemetry.Name))
+            .WithTracing(tracing => tracing.AddSource(ClientActivitySources));
+        builder.Services.AddHealthChecks().AddCheck<RabbitMQHealthCheck>(HealthCheckName, HealthStatus.Unhealthy, timeout: TimeSpan.FromSeconds(5));
+        return new MessagingBuilder(builder.Services);
     }
 }

@@ -1,3 +1,4 @@
+using TuneSculptor.Contracts;
 using TuneSculptor.Messaging;
 using TuneSculptor.Notification.Email;
 using TuneSculptor.Storage;
@@ -6,7 +7,9 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddMongoDatabase("media");
-builder.AddRabbitMQMessaging("rabbitmq");
+builder.AddRabbitMQMessaging("rabbitmq")
+    .AddConsumer<Mp3Ready, MailJobOutcome>(Queues.Mp3)
+    .AddConsumer<ConversionFailed, MailJobOutcome>(Queues.Mp3);
 builder.AddMail("mail");
 
 var app = builder.Build();

@@ -1,8 +1,10 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
-using MongoDB.Bson;
 using MongoDB.Driver;
+using OpenTelemetry.Trace;
 
 namespace TuneSculptor.Storage;
 
@@ -10,15 +12,18 @@ public static class MongoDatabaseExtensions
 {
     public const string HealthCheckName = "mongodb";
 
-    private static readonly BsonDocument Ping = new("ping", 1);
+    /// <summary>The driver's own spans (one per command); it emits none unless listened to.</summary>
+    private const string DriverActivitySource = "MongoDB.Driver";
 
     /// <summary>
     /// Registers <see cref="IMongoClient"/>, the <see cref="IMongoDatabase"/> named in the connection string
-    /// <paramref name="connectionName"/>, the job and media stores on it, and a readiness check that pings it.
+    /// <paramref name="connectionName"/>, the job and media stores on it, the driver's tracing, and a readiness check
+    /// that pings it.
     /// </summary>
     public static IHostApplicationBuilder AddMongoDatabase(this IHostApplicationBuilder builder, string connectionName)
     {
-        var url = MongoUrl.Create(builder.GetRequiredConnectionString(connectionName));
+        var url = MongoUrl.Create(builder.Configuration.GetConnectionString(connectionName)
+            ?? throw new InvalidOperationException($"Connection string '{connectionName}' is missing: the AppHost wires it with WithReference."));
         if (string.IsNullOrEmpty(url.DatabaseName))
         {
             throw new InvalidOperationException($"Connection string '{connectionName}' names no database.");
@@ -36,11 +41,8 @@ public static class MongoDatabaseExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<JobStore>();
         builder.Services.AddSingleton<MediaStore>();
-        return builder.AddDependencyCheck(HealthCheckName, async (services, cancellationToken) =>
-        {
-            var database = services.GetRequiredService<IMongoDatabase>();
-            await database.RunCommandAsync<BsonDocument>(Ping, cancellationToken: cancellationToken);
-            return $"database '{database.DatabaseNamespace.DatabaseName}' answers";
-        });
+        builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddSource(DriverActivitySource));
+        builder.Services.AddHealthChecks().AddCheck<MongoDatabaseHealthCheck>(HealthCheckName, HealthStatus.Unhealthy, timeout: TimeSpan.FromSeconds(5));
+        return builder;
     }
 }

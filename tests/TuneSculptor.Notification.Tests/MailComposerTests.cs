@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using TuneSculptor.Contracts;
-using TuneSculptor.Messaging;
 using TuneSculptor.Notification.Email;
 
 namespace TuneSculptor.Notification.Tests;

@@ -1,4 +1,6 @@
 using MySqlConnector;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace TuneSculptor.Auth.Data;
 
@@ -6,14 +8,20 @@ public static class MySqlDataSourceExtensions
 {
     public const string HealthCheckName = "mysql";
 
+    /// <summary>MySqlConnector's activity source and meter (commands, pool usage); it emits nothing unless listened to.</summary>
+    private const string DriverTelemetry = "MySqlConnector";
+
     /// <summary>
     /// Registers a pooled <see cref="MySqlDataSource"/> for the connection string <paramref name="connectionName"/>,
-    /// with a readiness check that opens a connection and pings the server.
+    /// with the driver's traces and metrics, and a readiness check that opens a connection and pings the server.
     /// </summary>
     public static IHostApplicationBuilder AddMySqlDataSource(this IHostApplicationBuilder builder, string connectionName)
     {
         var connectionString = builder.GetRequiredConnectionString(connectionName);
         builder.Services.AddSingleton(_ => new MySqlDataSourceBuilder(connectionString).Build());
+        builder.Services.AddOpenTelemetry()
+            .WithTracing(tracing => tracing.AddSource(DriverTelemetry))
+            .WithMetrics(metrics => metrics.AddMeter(DriverTelemetry));
         return builder.AddDependencyCheck(HealthCheckName, async (services, cancellationToken) =>
         {
             await using var connection = await services.GetRequiredService<MySqlDataSource>().OpenConnectionAsync(cancellationToken);

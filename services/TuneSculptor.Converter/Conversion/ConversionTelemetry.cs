@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using TuneSculptor.Contracts.Telemetry;
 using TuneSculptor.ServiceDefaults.Telemetry;
 
 namespace TuneSculptor.Converter.Conversion;
@@ -28,7 +29,7 @@ public sealed class ConversionTelemetry
 
     public Activity? StartEncode(string jobId, int? bitrate, long videoBytes) =>
         _telemetry.ActivitySource.StartActivity("ffmpeg encode")?
-            .SetTag(ServiceTelemetry.JobIdTag, jobId)
+            .SetTag(JobTelemetry.JobIdTag, jobId)
             .SetTag("tunesculptor.mp3.bitrate", bitrate is { } kbps ? $"{kbps}k" : "vbr")
             .SetTag("tunesculptor.video.size", videoBytes);
 

@@ -3,7 +3,7 @@ using FFMpegCore;
 using FFMpegCore.Enums;
 using FFMpegCore.Exceptions;
 using Microsoft.Extensions.Options;
-using TuneSculptor.Messaging;
+using TuneSculptor.Contracts;
 
 namespace TuneSculptor.Converter.Conversion;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Http.Features;
+using TuneSculptor.Contracts.Telemetry;
 using TuneSculptor.ServiceDefaults.Telemetry;
 
 namespace TuneSculptor.Gateway.Uploads;
@@ -15,7 +16,7 @@ public sealed class UploadTelemetry(ServiceTelemetry telemetry)
 
     /// <summary>Tags the <c>POST /upload</c> span with the job, so a job id leads to its trace from the start.</summary>
     public static void TagJob(HttpContext context, string jobId) =>
-        context.Features.Get<IHttpActivityFeature>()?.Activity.SetTag(ServiceTelemetry.JobIdTag, jobId);
+        context.Features.Get<IHttpActivityFeature>()?.Activity.SetTag(JobTelemetry.JobIdTag, jobId);
 
     public void Accepted(long bytes) => _size.Record(bytes);
 }

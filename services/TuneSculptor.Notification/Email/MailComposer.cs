@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using TuneSculptor.Contracts;
-using TuneSculptor.Messaging;
 
 namespace TuneSculptor.Notification.Email;
 

@@ -2,7 +2,8 @@ using System.Diagnostics;
 using MailKit;
 using MailKit.Net.Smtp;
 using MimeKit;
-using TuneSculptor.Messaging;
+using TuneSculptor.Contracts;
+using TuneSculptor.Contracts.Telemetry;
 using TuneSculptor.ServiceDefaults.Telemetry;
 
 namespace TuneSculptor.Notification.Email;
@@ -16,7 +17,7 @@ public sealed class MailSender(SmtpSettings smtp, ServiceTelemetry telemetry)
     public async Task SendAsync(MimeMessage message, string jobId, CancellationToken cancellationToken)
     {
         using var activity = telemetry.ActivitySource.StartActivity("smtp send", ActivityKind.Client)?
-            .SetTag(ServiceTelemetry.JobIdTag, jobId)
+            .SetTag(JobTelemetry.JobIdTag, jobId)
             .SetTag("server.address", smtp.Host)
             .SetTag("server.port", smtp.Port);
         using var client = new SmtpClient();

@@ -8,8 +8,9 @@ public static class SmtpExtensions
 
     /// <summary>
     /// Reads the SMTP settings from the connection string <paramref name="connectionName"/> (the AppHost's mail
-    /// server, or a real provider in production), registers the mailer that consumes the <c>mp3</c> queue, and adds a
-    /// readiness check that connects and, with credentials, logs in.
+    /// server, or a real provider in production), registers what writes and sends the mails (their handler,
+    /// <see cref="MailJobOutcome"/>, consumes the <c>mp3</c> queue: see Program.cs), and adds a readiness check that
+    /// connects and, with credentials, logs in.
     /// </summary>
     public static IHostApplicationBuilder AddMail(this IHostApplicationBuilder builder, string connectionName)
     {
@@ -21,7 +22,6 @@ public static class SmtpExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<MailComposer>();
         builder.Services.AddSingleton<MailSender>();
-        builder.Services.AddHostedService<NotificationConsumer>();
         return builder.AddDependencyCheck(HealthCheckName, async (_, cancellationToken) =>
         {
             using var client = new SmtpClient();

@@ -1,7 +1,5 @@
-using Microsoft.Extensions.Options;
 using MimeKit;
 using MongoDB.Bson;
-using RabbitMQ.Client;
 using TuneSculptor.Contracts;
 using TuneSculptor.Messaging;
 using TuneSculptor.Storage;
@@ -10,24 +8,30 @@ namespace TuneSculptor.Notification.Email;
 
 /// <summary>
 /// Mails the user the outcome of each job from the <c>mp3</c> queue, once: the job records that it was mailed, and a
-/// redelivered message for a mailed job sends nothing.
+/// redelivered message for a mailed job sends nothing. One handler for both outcomes, as only the mail differs.
 /// </summary>
-public sealed partial class NotificationConsumer(
-    IConnection connection,
-    IOptions<MessagingOptions> messaging,
-    MessagingTelemetry messagingTelemetry,
+public sealed partial class MailJobOutcome(
     JobStore jobs,
     MailComposer composer,
     MailSender sender,
-    ILogger<NotificationConsumer> logger) : QueueConsumer(connection, messaging, messagingTelemetry, logger)
+    ILogger<MailJobOutcome> logger) : IMessageHandler<Mp3Ready>, IMessageHandler<ConversionFailed>
 {
-    protected override string Queue => Queues.Mp3;
+    public Task HandleAsync(Mp3Ready message, CancellationToken cancellationToken) =>
+        MailOnceAsync(message.JobId, () => composer.Ready(message), cancellationToken);
 
-    protected override IReadOnlyCollection<Type> MessageTypes => [typeof(Mp3Ready), typeof(ConversionFailed)];
+    public Task HandleAsync(ConversionFailed message, CancellationToken cancellationToken) =>
+        MailOnceAsync(message.JobId, () => composer.Failed(message), cancellationToken);
 
-    protected override async Task HandleAsync(IMessage message, CancellationToken cancellationToken)
+    public Task OnFailedAsync(Mp3Ready message, string reason, CancellationToken cancellationToken) =>
+        LogFailure(message.JobId, reason);
+
+    public Task OnFailedAsync(ConversionFailed message, string reason, CancellationToken cancellationToken) =>
+        LogFailure(message.JobId, reason);
+
+    /// <param name="compose">Writes the mail; called only when the job is still to be mailed.</param>
+    private async Task MailOnceAsync(string id, Func<MimeMessage> compose, CancellationToken cancellationToken)
     {
-        if (!ObjectId.TryParse(message.JobId, out var jobId))
+        if (!ObjectId.TryParse(id, out var jobId))
         {
             throw new PermanentFailureException("The job id is not valid.");
         }
@@ -36,26 +40,21 @@ public sealed partial class NotificationConsumer(
                   ?? throw new PermanentFailureException("The job no longer exists.");
         if (job.NotifiedAt is not null)
         {
-            LogAlreadyMailed(message.JobId);
+            LogAlreadyMailed(id);
             return;
         }
 
-        MimeMessage mail = message switch
-        {
-            Mp3Ready ready => composer.Ready(ready),
-            ConversionFailed failed => composer.Failed(failed),
-            _ => throw new PermanentFailureException($"Unexpected message {message.GetType().Name}."),
-        };
-        await sender.SendAsync(mail, message.JobId, cancellationToken);
+        var mail = compose();
+        await sender.SendAsync(mail, id, cancellationToken);
         // A crash between the two lines above and below mails the user once more, never zero times.
         await jobs.MarkNotifiedAsync(jobId, cancellationToken);
-        LogMailed(message.JobId, mail.Subject ?? string.Empty);
+        LogMailed(id, mail.Subject ?? string.Empty);
     }
 
     /// <summary>Nobody else to tell: the message stays in the dead-letter queue for an operator, and the log says why.</summary>
-    protected override Task OnFailedAsync(IMessage message, string reason, CancellationToken cancellationToken)
+    private Task LogFailure(string jobId, string reason)
     {
-        LogNotMailed(message.JobId, reason);
+        LogNotMailed(jobId, reason);
         return Task.CompletedTask;
     }
 

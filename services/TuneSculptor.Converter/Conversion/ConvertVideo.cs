@@ -2,23 +2,19 @@ using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using MongoDB.Bson;
 using MongoDB.Driver.GridFS;
-using RabbitMQ.Client;
 using TuneSculptor.Contracts;
+using TuneSculptor.Contracts.Telemetry;
 using TuneSculptor.Messaging;
-using TuneSculptor.ServiceDefaults.Telemetry;
 using TuneSculptor.Storage;
 
 namespace TuneSculptor.Converter.Conversion;
 
 /// <summary>
-/// Takes <see cref="VideoUploaded"/> jobs from the <c>video</c> queue: video from GridFS to a scratch file, ffmpeg, mp3
-/// to GridFS, job done, <see cref="Mp3Ready"/> on the <c>mp3</c> queue, then the ack. A redelivered job that is
-/// already done is not converted again; its notice is published again (notification mails once).
+/// Converts the <see cref="VideoUploaded"/> jobs of the <c>video</c> queue: video from GridFS to a scratch file, ffmpeg,
+/// mp3 to GridFS, job done, <see cref="Mp3Ready"/> on the <c>mp3</c> queue (then the worker acks). A redelivered job
+/// that is already done is not converted again; its notice is published again (notification mails once).
 /// </summary>
-public sealed partial class ConversionConsumer(
-    IConnection connection,
-    IOptions<MessagingOptions> messaging,
-    MessagingTelemetry messagingTelemetry,
+public sealed partial class ConvertVideo(
     IOptions<ConverterOptions> options,
     JobStore jobs,
     MediaStore media,
@@ -26,19 +22,10 @@ public sealed partial class ConversionConsumer(
     ScratchFolders scratch,
     MessagePublisher publisher,
     ConversionTelemetry telemetry,
-    ILogger<ConversionConsumer> logger) : QueueConsumer(connection, messaging, messagingTelemetry, logger)
+    ILogger<ConvertVideo> logger) : IMessageHandler<VideoUploaded>
 {
-    protected override string Queue => Queues.Video;
-
-    protected override IReadOnlyCollection<Type> MessageTypes => [typeof(VideoUploaded)];
-
-    protected override ushort Concurrency => (ushort)Math.Clamp(options.Value.Concurrency, 1, ushort.MaxValue);
-
-    protected override TimeSpan ShutdownGrace => options.Value.ShutdownGrace;
-
-    protected override async Task HandleAsync(IMessage message, CancellationToken cancellationToken)
+    public async Task HandleAsync(VideoUploaded uploaded, CancellationToken cancellationToken)
     {
-        var uploaded = (VideoUploaded)message;
         var jobId = ParseId(uploaded.JobId);
         var job = await jobs.FindAsync(jobId, cancellationToken)
                   ?? throw new PermanentFailureException("The job no longer exists.");
@@ -96,9 +83,9 @@ public sealed partial class ConversionConsumer(
         }
     }
 
-    protected override async Task OnFailedAsync(IMessage message, string reason, CancellationToken cancellationToken)
+    /// <summary>The job is marked failed with the reason, and the user is told (through notification).</summary>
+    public async Task OnFailedAsync(VideoUploaded uploaded, string reason, CancellationToken cancellationToken)
     {
-        var uploaded = (VideoUploaded)message;
         if (ObjectId.TryParse(uploaded.JobId, out var jobId))
         {
             await jobs.MarkFailedAsync(jobId, reason, cancellationToken);

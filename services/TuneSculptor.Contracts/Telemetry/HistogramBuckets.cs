@@ -1,8 +1,9 @@
-namespace TuneSculptor.ServiceDefaults.Telemetry;
+namespace TuneSculptor.Contracts.Telemetry;
 
 /// <summary>
 /// Bucket boundaries for our histograms, given as instrument advice: OpenTelemetry's defaults (0 to 10,000) suit
-/// milliseconds, not seconds or bytes.
+/// milliseconds, not seconds or bytes. Sized for this pipeline's jobs (the conversion timeout, the upload limit), and
+/// shared by the services and the messaging library, so histograms of one kind compare across them.
 /// </summary>
 public static class HistogramBuckets
 {

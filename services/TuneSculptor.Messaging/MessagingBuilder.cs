@@ -1,0 +1,69 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using TuneSculptor.Contracts;
+
+namespace TuneSculptor.Messaging;
+
+/// <summary>
+/// What a service consumes, registered in one place: each <see cref="AddConsumer{TMessage, THandler}"/> routes one
+/// message type on a queue to its handler, and each queue gets one worker that dispatches by the AMQP <c>type</c>.
+/// </summary>
+public sealed class MessagingBuilder
+{
+    // Beyond the longest grace, handing messages back and closing the channel take a moment.
+    private static readonly TimeSpan ShutdownMargin = TimeSpan.FromSeconds(10);
+
+    private readonly HashSet<string> _queues = [];
+    private readonly HashSet<(string Queue, string Type)> _routes = [];
+
+    internal MessagingBuilder(IServiceCollection services) => Services = services;
+
+    public IServiceCollection Services { get; }
+
+    /// <summary>
+    /// Consumes the <typeparamref name="TMessage"/> messages of <paramref name="queue"/> with a
+    /// <typeparamref name="THandler"/> (scoped: one per delivery). Several message types may share a queue; each type
+    /// has one handler there.
+    /// </summary>
+    public MessagingBuilder AddConsumer<TMessage, THandler>(string queue)
+        where TMessage : class, IMessage
+        where THandler : class, IMessageHandler<TMessage>
+    {
+        ArgumentException.ThrowIfNullOrEmpty(queue);
+        var route = new MessageRoute<TMessage, THandler>(queue);
+        if (!_routes.Add((queue, route.TypeName)))
+        {
+            throw new InvalidOperationException($"Queue '{queue}' has a handler for '{route.TypeName}' messages already.");
+        }
+
+        Services.TryAddScoped<THandler>();
+        Services.AddSingleton<MessageRoute>(route);
+        if (_queues.Add(queue))
+        {
+            AddWorker(queue);
+        }
+
+        return this;
+    }
+
+    /// <summary>Sets how <paramref name="queue"/> is consumed from the service's own settings, <typeparamref name="TSettings"/> (options).</summary>
+    public MessagingBuilder ConfigureQueue<TSettings>(string queue, Action<QueueOptions, TSettings> configure) where TSettings : class
+    {
+        Services.AddOptions<QueueOptions>(queue).Configure<IOptions<TSettings>>((options, settings) => configure(options, settings.Value));
+        return this;
+    }
+
+    private void AddWorker(string queue)
+    {
+        // Not AddHostedService: it keeps one registration per implementation type, and each queue has a worker of its own.
+        Services.AddSingleton<IHostedService>(services => ActivatorUtilities.CreateInstance<QueueWorker>(services, queue));
+        if (_queues.Count == 1)
+        {
+            // The host waits for its services to stop only so long: long enough for every queue's work in flight.
+            Services.AddOptions<HostOptions>().Configure<IOptionsMonitor<QueueOptions>>((host, queues) =>
+                host.ShutdownTimeout = _queues.Max(name => queues.Get(name).ShutdownGrace) + ShutdownMargin);
+        }
+    }
+}
