@@ -85,6 +85,7 @@ public sealed partial class HostProcessSystem : IAsyncDisposable
             // Resources are unhealthy until they have started, and each failed probe logs a stack trace: they would
             // bury the failure. WaitForHealthyAsync reports what stays unhealthy, and why.
             .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
+        UsePrivateTempFolders(builder, dataRoot);
         configure?.Invoke(builder);
         var app = await builder.BuildAsync(cancellationToken);
         var system = new HostProcessSystem(app, dataRoot, runId, logs);
@@ -99,6 +100,20 @@ public sealed partial class HostProcessSystem : IAsyncDisposable
         system._startup = Stopwatch.StartNew();
         system._start = app.StartAsync(cancellationToken);
         return system;
+    }
+
+    /// <summary>
+    /// Gives every service a temp folder of the run's own (TMPDIR, under the data root), deleted with it. Runs share a
+    /// machine, and what a service keeps in /tmp is then theirs alone: a converter starting in another run would
+    /// otherwise delete the scratch folder of one this run's fault tests just killed, before this run looks at it.
+    /// </summary>
+    private static void UsePrivateTempFolders(IDistributedApplicationTestingBuilder builder, string dataRoot)
+    {
+        foreach (var service in builder.Resources.OfType<ProjectResource>().ToList())
+        {
+            var temp = Directory.CreateDirectory(Path.Combine(dataRoot, "tmp", service.Name)).FullName;
+            builder.CreateResourceBuilder(service).WithEnvironment("TMPDIR", temp);
+        }
     }
 
     /// <summary>
@@ -305,30 +320,37 @@ public sealed partial class HostProcessSystem : IAsyncDisposable
     public async Task WhileStoppedAsync(
         string resourceName, Func<Task> whileStopped, TimeSpan recoveryTimeout, CancellationToken cancellationToken, params string[] dependants)
     {
-        var commands = App.Services.GetRequiredService<ResourceCommandService>();
-        var stopped = await commands.ExecuteCommandAsync(resourceName, KnownResourceCommands.StopCommand, cancellationToken);
         try
         {
-            if (!stopped.Success)
-            {
-                // DCP's stop command gives up after ~12 s, even though the process may exit a moment later.
-                using var exit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                exit.CancelAfter(TimeSpan.FromSeconds(20));
-                try
-                {
-                    await App.ResourceNotifications.WaitForResourceAsync(resourceName, e => e.Snapshot.State?.Text is "Exited" or "Finished", exit.Token);
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    throw new TimeoutException($"stop {resourceName}: {stopped.Message}, and it still runs 20 s later:\n{RecentLogs(resourceName)}");
-                }
-            }
-
+            await StopAsync(resourceName, cancellationToken);
             await whileStopped();
         }
         finally
         {
             await StartAgainAsync(resourceName, recoveryTimeout, cancellationToken, dependants);
+        }
+    }
+
+    /// <summary>Stops a resource (Aspire's stop command: SIGTERM) and returns once it has exited.</summary>
+    public async Task StopAsync(string resourceName, CancellationToken cancellationToken)
+    {
+        var commands = App.Services.GetRequiredService<ResourceCommandService>();
+        var stopped = await commands.ExecuteCommandAsync(resourceName, KnownResourceCommands.StopCommand, cancellationToken);
+        if (stopped.Success)
+        {
+            return;
+        }
+
+        // DCP's stop command gives up after ~12 s, even though the process may exit a moment later.
+        using var exit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        exit.CancelAfter(TimeSpan.FromSeconds(20));
+        try
+        {
+            await App.ResourceNotifications.WaitForResourceAsync(resourceName, e => e.Snapshot.State?.Text is "Exited" or "Finished", exit.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"stop {resourceName}: {stopped.Message}, and it still runs 20 s later:\n{RecentLogs(resourceName)}");
         }
     }
 
