@@ -7,14 +7,19 @@ namespace TuneSculptor.Testing;
 /// <summary>
 /// One server of TuneSculptor.Hosting on its own, for tests that need nothing else (messaging against RabbitMQ, auth
 /// against MariaDB, storage against the MongoDB stand-in): a model of just that server, run as the whole system is
-/// (a host process, a private data folder, free ports). Started means healthy; disposing it stops the server and
-/// deletes its data.
+/// (a host process, a private data folder, free ports). Started means healthy; it can be stopped and started again
+/// (a restart, on the same port and data); disposing it stops the server and deletes its data.
 /// </summary>
 public sealed class SingleServer : IAsyncDisposable
 {
-    private SingleServer(HostProcessSystem system, string connectionString)
+    private static readonly TimeSpan RestartTimeout = TimeSpan.FromMinutes(2);
+
+    private readonly string _serverName;
+
+    private SingleServer(HostProcessSystem system, string serverName, string connectionString)
     {
         System = system;
+        _serverName = serverName;
         ConnectionString = connectionString;
     }
 
@@ -26,18 +31,24 @@ public sealed class SingleServer : IAsyncDisposable
 
     /// <summary>A RabbitMQ broker (resource <c>rabbitmq</c>) with the management plugin.</summary>
     public static Task<SingleServer> StartRabbitMQAsync(CancellationToken cancellationToken) =>
-        StartAsync("rabbitmq", builder => builder.AddRabbitMQBroker("rabbitmq"), cancellationToken);
+        StartAsync("rabbitmq", "rabbitmq", builder => builder.AddRabbitMQBroker("rabbitmq"), cancellationToken);
 
     /// <summary>A MariaDB server (resource <c>mysql</c>) with the database <paramref name="database"/>, named after it.</summary>
     public static Task<SingleServer> StartMySqlAsync(string database, CancellationToken cancellationToken) =>
-        StartAsync(database, builder => builder.AddMySqlServer("mysql").AddDatabase(database), cancellationToken);
+        StartAsync("mysql", database, builder => builder.AddMySqlServer("mysql").AddDatabase(database), cancellationToken);
 
     /// <summary>The MongoDB stand-in, or a <c>mongod</c> on PATH (resource <c>mongodb</c>), with the database <paramref name="database"/>.</summary>
     public static Task<SingleServer> StartMongoDBAsync(string database, CancellationToken cancellationToken) =>
-        StartAsync(database, builder => builder.AddMongoDBServer("mongodb").AddDatabase(database), cancellationToken);
+        StartAsync("mongodb", database, builder => builder.AddMongoDBServer("mongodb").AddDatabase(database), cancellationToken);
+
+    /// <summary>Stops the server (SIGTERM, as the AppHost stops it) and returns once it has exited; its data stays.</summary>
+    public Task StopAsync(CancellationToken cancellationToken) => System.StopAsync(_serverName, cancellationToken);
+
+    /// <summary>Starts the stopped server again, on the same port and data, and returns once it is healthy.</summary>
+    public Task StartAsync(CancellationToken cancellationToken) => System.StartAgainAsync(_serverName, RestartTimeout, cancellationToken);
 
     private static async Task<SingleServer> StartAsync(
-        string connectionResource, Action<IDistributedApplicationTestingBuilder> addServer, CancellationToken cancellationToken)
+        string serverName, string connectionResource, Action<IDistributedApplicationTestingBuilder> addServer, CancellationToken cancellationToken)
     {
         var system = await HostProcessSystem.StartAsync(
             (args, _) =>
@@ -56,7 +67,7 @@ public sealed class SingleServer : IAsyncDisposable
         try
         {
             await system.WaitForHealthyAsync(cancellationToken);
-            return new SingleServer(system, await system.GetConnectionStringAsync(connectionResource, cancellationToken));
+            return new SingleServer(system, serverName, await system.GetConnectionStringAsync(connectionResource, cancellationToken));
         }
         catch
         {
