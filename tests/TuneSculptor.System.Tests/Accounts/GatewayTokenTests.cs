@@ -76,12 +76,7 @@ public sealed class GatewayTokenTests(SystemFixture fixture) : IAsyncLifetime
         }
         finally
         {
-            Assert.True((await commands.ExecuteCommandAsync("auth", KnownResourceCommands.StartCommand, Cancellation)).Success);
-            using var recovery = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
-            recovery.CancelAfter(TimeSpan.FromSeconds(90));
-            await fixture.System.App.ResourceNotifications.WaitForResourceHealthyAsync("auth", recovery.Token);
-            await ServiceHealth.WaitUntilAsync(
-                fixture.System.GetHttpEndpoint("gateway"), h => h.StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(60), recovery.Token);
+            await fixture.System.StartAgainAsync("auth", TimeSpan.FromSeconds(90), Cancellation, "gateway");
         }
     }
 

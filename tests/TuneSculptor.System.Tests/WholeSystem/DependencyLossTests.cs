@@ -50,11 +50,7 @@ public sealed class DependencyLossTests(SystemFixture fixture)
         }
         finally
         {
-            var started = await commands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, cancellationToken);
-            Assert.True(started.Success, $"start {resource}: {started.Message}");
-            using var recovery = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            recovery.CancelAfter(RecoveryTimeout);
-            await system.App.ResourceNotifications.WaitForResourceHealthyAsync(resource, recovery.Token);
+            await system.StartAgainAsync(resource, RecoveryTimeout, cancellationToken);
         }
 
         foreach (var dependent in dependents)

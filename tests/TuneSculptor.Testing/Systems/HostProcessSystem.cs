@@ -303,7 +303,9 @@ public sealed partial class HostProcessSystem : IAsyncDisposable
 
         using var recovery = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         recovery.CancelAfter(timeout);
-        await App.ResourceNotifications.WaitForResourceHealthyAsync(resourceName, recovery.Token);
+        // The command returns before Aspire's view of the resource leaves the Exited it was stopped in: waiting that
+        // stops on an unavailable resource could see that state and give up at once.
+        await App.ResourceNotifications.WaitForResourceHealthyAsync(resourceName, WaitBehavior.WaitOnResourceUnavailable, recovery.Token);
         foreach (var dependant in dependants)
         {
             // On the wire first: Aspire's view of a dependant can still be the healthy one from before the outage.
