@@ -7,6 +7,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddMongoDatabase("media");
+builder.Services.AddConversionJobs();
 builder.AddRabbitMQMessaging("rabbitmq");
 builder.AddFFmpeg();
 builder.AddConversion();

@@ -171,7 +171,7 @@ public abstract partial class QueueConsumer(
             return;
         }
 
-        activity?.SetTag(ServiceTelemetry.JobIdTag, message.JobId);
+        activity?.SetTag(ServiceTelemetry.JobIdTag, message.JobId.ToString());
         var work = _workCancellation.Token;
         try
         {
@@ -185,20 +185,20 @@ public abstract partial class QueueConsumer(
         }
         catch (PermanentFailureException ex)
         {
-            LogPermanentFailure(ex, Queue, message.JobId);
+            LogPermanentFailure(ex, Queue, message.JobId.ToString());
             activity.RecordFailure(ex);
             await FailAsync(channel, tag, message, ex.Message, work);
         }
         catch (Exception ex) when (attempt > limit)
         {
-            LogGaveUp(ex, Queue, message.JobId, attempt);
+            LogGaveUp(ex, Queue, message.JobId.ToString(), attempt);
             activity.RecordFailure(ex);
             await FailAsync(channel, tag, message, "It could not be processed after several attempts; please try again later.", work);
         }
         catch (Exception ex)
         {
             var delay = RetryDelay(attempt);
-            LogRetrying(ex, Queue, message.JobId, attempt, delay.TotalSeconds);
+            LogRetrying(ex, Queue, message.JobId.ToString(), attempt, delay.TotalSeconds);
             activity.RecordFailure(ex);
             try
             {
@@ -233,7 +233,7 @@ public abstract partial class QueueConsumer(
             catch (Exception ex) when (DateTime.UtcNow < giveUpAt && !cancellationToken.IsCancellationRequested && channel.IsOpen)
             {
                 var delay = RetryDelay(attempt);
-                LogRecordingRetried(ex, Queue, message.JobId, delay.TotalSeconds);
+                LogRecordingRetried(ex, Queue, message.JobId.ToString(), delay.TotalSeconds);
                 try
                 {
                     await Task.Delay(delay, cancellationToken);
@@ -245,7 +245,7 @@ public abstract partial class QueueConsumer(
             }
             catch (Exception ex)
             {
-                LogRecordingFailed(ex, Queue, message.JobId);
+                LogRecordingFailed(ex, Queue, message.JobId.ToString());
                 await SettleAsync(() => channel.BasicRejectAsync(tag, requeue: true));
                 return;
             }

@@ -6,6 +6,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddMongoDatabase("media");
+builder.Services.AddNotificationLog();
 builder.AddRabbitMQMessaging("rabbitmq");
 builder.AddMail("mail");
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using TuneSculptor.Contracts;
 using TuneSculptor.ServiceDefaults.Telemetry;
 
 namespace TuneSculptor.Converter.Conversion;
@@ -26,9 +27,9 @@ public sealed class ConversionTelemetry
             advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = HistogramBuckets.Bytes });
     }
 
-    public Activity? StartEncode(string jobId, int? bitrate, long videoBytes) =>
+    public Activity? StartEncode(JobId jobId, int? bitrate, long videoBytes) =>
         _telemetry.ActivitySource.StartActivity("ffmpeg encode")?
-            .SetTag(ServiceTelemetry.JobIdTag, jobId)
+            .SetTag(ServiceTelemetry.JobIdTag, jobId.ToString())
             .SetTag("tunesculptor.mp3.bitrate", bitrate is { } kbps ? $"{kbps}k" : "vbr")
             .SetTag("tunesculptor.video.size", videoBytes);
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using MimeKit;
-using MongoDB.Bson;
 using RabbitMQ.Client;
 using TuneSculptor.Contracts;
 using TuneSculptor.Messaging;
@@ -16,7 +15,7 @@ public sealed partial class NotificationConsumer(
     IConnection connection,
     IOptions<MessagingOptions> messaging,
     MessagingTelemetry messagingTelemetry,
-    JobStore jobs,
+    INotificationLog notifications,
     MailComposer composer,
     MailSender sender,
     ILogger<NotificationConsumer> logger) : QueueConsumer(connection, messaging, messagingTelemetry, logger)
@@ -27,12 +26,7 @@ public sealed partial class NotificationConsumer(
 
     protected override async Task HandleAsync(IMessage message, CancellationToken cancellationToken)
     {
-        if (!ObjectId.TryParse(message.JobId, out var jobId))
-        {
-            throw new PermanentFailureException("The job id is not valid.");
-        }
-
-        var job = await jobs.FindAsync(jobId, cancellationToken)
+        var job = await notifications.FindAsync(message.JobId, cancellationToken)
                   ?? throw new PermanentFailureException("The job no longer exists.");
         if (job.NotifiedAt is not null)
         {
@@ -48,7 +42,7 @@ public sealed partial class NotificationConsumer(
         };
         await sender.SendAsync(mail, message.JobId, cancellationToken);
         // A crash between the two lines above and below mails the user once more, never zero times.
-        await jobs.MarkNotifiedAsync(jobId, cancellationToken);
+        await notifications.MarkNotifiedAsync(message.JobId, cancellationToken);
         LogMailed(message.JobId, mail.Subject ?? string.Empty);
     }
 
@@ -60,11 +54,11 @@ public sealed partial class NotificationConsumer(
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: mailed \"{Subject}\"")]
-    private partial void LogMailed(string jobId, string subject);
+    private partial void LogMailed(JobId jobId, string subject);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} was mailed already")]
-    private partial void LogAlreadyMailed(string jobId);
+    private partial void LogAlreadyMailed(JobId jobId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} could not be mailed: {Reason}")]
-    private partial void LogNotMailed(string jobId, string reason);
+    private partial void LogNotMailed(JobId jobId, string reason);
 }
