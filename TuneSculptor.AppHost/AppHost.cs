@@ -1,18 +1,22 @@
 using System.Globalization;
-using TuneSculptor.AppHost.Infrastructure;
-using TuneSculptor.AppHost.Kubernetes;
+using TuneSculptor.AppHost;
+using TuneSculptor.Hosting.Kubernetes;
+using TuneSculptor.Hosting.MongoDB;
+using TuneSculptor.Hosting.MySql;
+using TuneSculptor.Hosting.RabbitMQ;
+using TuneSculptor.Hosting.Smtp4dev;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
 // Infrastructure. Containers where a container engine answers, host processes where none does
 // (INFRASTRUCTURE_RUNTIME overrides); same names and connection strings either way.
-var mysql = builder.AddMySql("mysql").WithDataVolume();
+var mysql = builder.AddMySqlServer("mysql").WithDataVolume();
 var authDb = mysql.AddDatabase("authdb");
 
-var mongodb = builder.AddMongoDB("mongodb").WithDataVolume();
+var mongodb = builder.AddMongoDBServer("mongodb").WithDataVolume();
 var mediaDb = mongodb.AddDatabase("media");
 
-var rabbitmq = builder.AddRabbitMQ("rabbitmq", managementPort: builder.GetRunModePort("RABBITMQ_MANAGEMENT_PORT", 15672))
+var rabbitmq = builder.AddRabbitMQBroker("rabbitmq", managementPort: builder.GetRunModePort("RABBITMQ_MANAGEMENT_PORT", 15672))
     .WithDataVolume();
 
 var mail = builder.AddSmtp4dev("mail", uiPort: builder.GetRunModePort("MAIL_UI_PORT", 8025));
@@ -54,7 +58,7 @@ builder.AddKubernetesPublishing(new KubernetesEnvironment
     IngressRoutes = new Dictionary<string, IngressRoute>
     {
         [gateway.Resource.Name] = new(new Uri(PublicBaseUrl.PublishedDefault).Host, "http"),
-        [rabbitmq.Resource.Name] = new("rabbitmq-manager.com", RabbitMQBuilderExtensions.ManagementEndpointName),
+        [rabbitmq.Resource.Name] = new("rabbitmq-manager.com", RabbitMQBrokerBuilderExtensions.ManagementEndpointName),
     },
     MaxRequestBodyBytes = maxUploadBytes + 1024 * 1024,
     QueueScaling = new(converter.Resource.Name, "video", MessagesPerReplica: 2, MinReplicas: 1, MaxReplicas: 6),

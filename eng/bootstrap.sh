@@ -32,7 +32,7 @@ require_kubectl() {
   fi
 }
 
-# Mirrors the AppHost's choice (TuneSculptor.AppHost/Infrastructure/InfrastructureRuntime.cs): an explicit
+# Mirrors the AppHost's choice (TuneSculptor.Hosting/Runtime/InfrastructureRuntimeSelection.cs): an explicit
 # INFRASTRUCTURE_RUNTIME wins; otherwise containers when the container engine answers `info`.
 infrastructure_runtime() {
   local setting=${INFRASTRUCTURE_RUNTIME:-auto}

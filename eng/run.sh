@@ -49,7 +49,7 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-# Ready when the AppHost says every resource is healthy (TuneSculptor.AppHost/Infrastructure/ReadinessLog.cs).
+# Ready when the AppHost says every resource is healthy (TuneSculptor.AppHost/ReadinessLog.cs).
 until grep -q "resources are healthy" "$log"; do
   if ! kill -0 "$apphost_pid" 2> /dev/null; then
     echo "The AppHost stopped before the system was ready; its log: $log" >&2

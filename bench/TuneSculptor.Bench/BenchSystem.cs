@@ -4,7 +4,7 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using TuneSculptor.AppHost.Infrastructure;
+using TuneSculptor.Hosting.Runtime;
 
 namespace TuneSculptor.Bench;
 

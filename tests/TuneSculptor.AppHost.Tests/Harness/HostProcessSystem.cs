@@ -4,7 +4,7 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
-using TuneSculptor.AppHost.Infrastructure;
+using TuneSculptor.Hosting.Runtime;
 
 namespace TuneSculptor.AppHost.Tests.Harness;
 

@@ -1,4 +1,4 @@
-using TuneSculptor.AppHost.Infrastructure;
+using TuneSculptor.Hosting.Runtime;
 
 namespace TuneSculptor.AppHost.Tests.Model;
 

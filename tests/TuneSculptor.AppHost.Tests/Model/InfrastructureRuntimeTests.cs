@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Configuration;
-using TuneSculptor.AppHost.Infrastructure;
+using TuneSculptor.Hosting.Runtime;
 
 namespace TuneSculptor.AppHost.Tests.Model;
 

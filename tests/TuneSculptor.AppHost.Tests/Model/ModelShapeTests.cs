@@ -1,4 +1,7 @@
-using TuneSculptor.AppHost.Infrastructure;
+using TuneSculptor.Hosting.MongoDB;
+using TuneSculptor.Hosting.MySql;
+using TuneSculptor.Hosting.RabbitMQ;
+using TuneSculptor.Hosting.Smtp4dev;
 
 namespace TuneSculptor.AppHost.Tests.Model;
 
@@ -31,9 +34,9 @@ public sealed class ModelShapeTests
 
         Assert.All(Servers, name => Assert.IsAssignableFrom<ExecutableResource>(resources[name]));
         Assert.DoesNotContain(resources.Values, r => r.IsContainer());
-        Assert.IsType<MySqlProcessResource>(resources["mysql"]);
-        Assert.IsType<MongoDBProcessResource>(resources["mongodb"]);
-        Assert.IsType<RabbitMQProcessResource>(resources["rabbitmq"]);
+        Assert.IsType<MySqlServerProcessResource>(resources["mysql"]);
+        Assert.IsType<MongoDBServerProcessResource>(resources["mongodb"]);
+        Assert.IsType<RabbitMQBrokerProcessResource>(resources["rabbitmq"]);
         Assert.IsType<Smtp4devProcessResource>(resources["mail"]);
     }
 
@@ -68,8 +71,8 @@ public sealed class ModelShapeTests
         Assert.Equal(["auth", "media", "rabbitmq"], References(resources["gateway"]));
         Assert.Equal(["media", "rabbitmq"], References(resources["converter"]));
         Assert.Equal(["gateway", "mail", "media", "rabbitmq"], References(resources["notification"]));
-        Assert.IsType<MySqlDatabaseResource>(resources["authdb"]);
-        Assert.IsType<MongoDBDatabaseResource>(resources["media"]);
+        Assert.IsType<MySqlServerDatabaseResource>(resources["authdb"]);
+        Assert.IsType<MongoDBServerDatabaseResource>(resources["media"]);
     }
 
     private static async Task<Dictionary<string, IResource>> BuildModelAsync(params string[] args)

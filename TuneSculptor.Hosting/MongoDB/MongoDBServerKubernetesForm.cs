@@ -1,0 +1,136 @@
+using k8s;
+using k8s.Models;
+using TuneSculptor.Hosting.Kubernetes;
+using static TuneSculptor.Hosting.Kubernetes.KubernetesObjects;
+
+namespace TuneSculptor.Hosting.MongoDB;
+
+/// <summary>
+/// MongoDB as a three-member replica set <c>rs0</c>: members authenticate to each other with a keyfile, the image
+/// creates the root user, and a Job initiates the set (idempotently: it does nothing once the set exists).
+/// </summary>
+internal sealed class MongoDBServerKubernetesForm(IMongoDBServerResource mongodb) : IKubernetesForm
+{
+    public const string ReplicaSet = "rs0";
+    public const int Members = 3;
+
+    private readonly SecretValue _rootPassword = SecretValue.For(
+        mongodb.PasswordParameter ?? throw new InvalidOperationException($"'{mongodb.Name}' has no password in publish mode."))
+        with { Variable = "MONGODB_PASSWORD" };
+    private readonly SecretValue _keyFile = new($"{mongodb.Name}-keyfile", "value", "MONGODB_KEYFILE");
+
+    private IEnumerable<string> MemberHosts => Enumerable.Range(0, Members).Select(i => $"{mongodb.Name}-{i}.{mongodb.Name}:{MongoDBServerImage.Port}");
+
+    public IEnumerable<IKubernetesObject> Objects()
+    {
+        var rootUser = MongoDBServerBuilderExtensions.RootUserName;
+        var ping = new List<string> { "mongosh", "--quiet", "--eval", "db.adminCommand('ping').ok" };
+        yield return Service(mongodb.Name, "backing-service", [ServicePort("mongodb", MongoDBServerImage.Port, "mongodb")], headless: true);
+        yield return StatefulSet(mongodb.Name, Members, new V1PodSpec
+        {
+            // mongod insists on a keyfile only its user can read; a Secret volume is root's, so copy it.
+            InitContainers =
+            [
+                new V1Container
+                {
+                    Name = "keyfile",
+                    Image = ImageOf(mongodb),
+                    Command = ["sh", "-c", "cp /secret/value /keyfile/keyfile && chown 999:999 /keyfile/keyfile && chmod 400 /keyfile/keyfile"],
+                    VolumeMounts =
+                    [
+                        new V1VolumeMount { Name = "keyfile-secret", MountPath = "/secret", ReadOnlyProperty = true },
+                        new V1VolumeMount { Name = "keyfile", MountPath = "/keyfile" },
+                    ],
+                },
+            ],
+            Containers =
+            [
+                new V1Container
+                {
+                    Name = "mongodb",
+                    Image = ImageOf(mongodb),
+                    Args = ["--replSet", ReplicaSet, "--bind_ip_all", "--keyFile", "/keyfile/keyfile"],
+                    Ports = [ContainerPort("mongodb", MongoDBServerImage.Port)],
+                    Env = [Env("MONGO_INITDB_ROOT_USERNAME", rootUser), (_rootPassword with { Variable = "MONGO_INITDB_ROOT_PASSWORD" }).ToEnvVar()],
+                    VolumeMounts =
+                    [
+                        new V1VolumeMount { Name = "data", MountPath = MongoDBServerImage.DataPath },
+                        new V1VolumeMount { Name = "keyfile", MountPath = "/keyfile", ReadOnlyProperty = true },
+                    ],
+                    ReadinessProbe = ExecProbe(ping, periodSeconds: 10, failureThreshold: 3),
+                    LivenessProbe = ExecProbe(ping, periodSeconds: 20, failureThreshold: 6, initialDelaySeconds: 30),
+                    Resources = Resources("250m", "512Mi", cpuLimit: null, "1Gi"),
+                },
+            ],
+            Volumes =
+            [
+                new V1Volume { Name = "keyfile-secret", Secret = new V1SecretVolumeSource { SecretName = _keyFile.SecretName } },
+                new V1Volume { Name = "keyfile", EmptyDir = new V1EmptyDirVolumeSource() },
+            ],
+        }, VolumeClaim("data", "5Gi"));
+        yield return InitiateJob(rootUser);
+    }
+
+    /// <summary>Waits for every member, then initiates the set unless it already is; safe to run again at any time.</summary>
+    private V1Job InitiateJob(string rootUser)
+    {
+        var members = string.Join(", ", MemberHosts.Select((host, i) => $"{{ _id: {i}, host: '{host}' }}"));
+        var script = $$"""
+            set -e
+            for host in {{string.Join(' ', MemberHosts)}}; do
+              until mongosh --quiet --host "$host" --eval "db.adminCommand('ping').ok" > /dev/null 2>&1; do
+                echo "waiting for $host"; sleep 2
+              done
+            done
+            mongosh --quiet --host {{MemberHosts.First()}} -u {{rootUser}} -p "$MONGODB_PASSWORD" --authenticationDatabase admin --eval "
+              try { rs.status(); print('replica set {{ReplicaSet}} already initiated'); }
+              catch (e) {
+                if (e.codeName !== 'NotYetInitialized') throw e;
+                rs.initiate({ _id: '{{ReplicaSet}}', members: [{{members}}] });
+                print('replica set {{ReplicaSet}} initiated');
+              }"
+            """;
+        return new V1Job
+        {
+            ApiVersion = "batch/v1",
+            Kind = "Job",
+            Metadata = Metadata($"{mongodb.Name}-init", "backing-service"),
+            Spec = new V1JobSpec
+            {
+                BackoffLimit = 10,
+                // Removed once done, so the next `kubectl apply -k` runs it again (it is idempotent).
+                TtlSecondsAfterFinished = 600,
+                Template = new V1PodTemplateSpec
+                {
+                    Metadata = PodMetadata($"{mongodb.Name}-init", "backing-service"),
+                    Spec = new V1PodSpec
+                    {
+                        RestartPolicy = "OnFailure",
+                        Containers =
+                        [
+                            new V1Container
+                            {
+                                Name = "initiate",
+                                Image = ImageOf(mongodb),
+                                Command = ["bash", "-c", script.ReplaceLineEndings("\n")],
+                                Env = [_rootPassword.ToEnvVar()],
+                            },
+                        ],
+                    },
+                },
+            },
+        };
+    }
+
+    public IEnumerable<SecretValue> OwnSecrets() => [_keyFile];
+
+    /// <summary>Every member, the set's name and majority writes: the driver follows the primary wherever it is.</summary>
+    public RenderedValue ConnectionString(string? database) => RenderedValue.Concat(
+    [
+        RenderedValue.Literal($"mongodb://{MongoDBServerBuilderExtensions.RootUserName}:"),
+        RenderedValue.Secret(_rootPassword),
+        RenderedValue.Literal($"@{string.Join(',', MemberHosts)}/{database}?authSource=admin&replicaSet={ReplicaSet}&w=majority"),
+    ]);
+
+    public int Port(string endpointName) => MongoDBServerImage.Port;
+}
