@@ -16,39 +16,41 @@ public static class Queues
 /// <summary>
 /// A message on a queue: JSON with snake_case names, and its type and version in the AMQP <c>type</c> property
 /// (<see cref="MessageType"/>). A new version of a message is a new type, so consumers can tell them apart.
+/// A message carries exactly what its subscriber needs (docs/architecture.md); readers ignore members they do not
+/// know, so a field can be dropped without a new version. The wire names are the original system's, hence the
+/// <see cref="JsonPropertyNameAttribute"/>s where the C# name says more.
 /// </summary>
 public interface IMessage
 {
-    string JobId { get; }
+    JobId JobId { get; }
 }
 
-/// <summary>A video is stored in GridFS (bucket <c>videos</c>) and its job is queued.</summary>
+/// <summary>
+/// A video is stored in GridFS (bucket <c>videos</c>) and its job is queued: everything the converter needs to
+/// convert it, store the mp3 for its owner and tell them.
+/// </summary>
 [MessageType("video.uploaded.v1")]
 public sealed record VideoUploaded(
-    string JobId,
-    string VideoFid,
-    string Username,
-    string UserId,
+    JobId JobId,
+    [property: JsonPropertyName("video_fid")] string VideoFileId,
+    [property: JsonPropertyName("username")] string OwnerEmail,
+    [property: JsonPropertyName("user_id")] string OwnerId,
     string FileName,
     int? Bitrate) : IMessage;
 
-/// <summary>The job is done: its mp3 is stored in GridFS (bucket <c>mp3s</c>).</summary>
+/// <summary>The job is done: its mp3 is stored in GridFS (bucket <c>mp3s</c>); the notification mails the link.</summary>
 [MessageType("mp3.ready.v1")]
 public sealed record Mp3Ready(
-    string JobId,
-    string VideoFid,
-    string Mp3Fid,
-    string Username,
-    string UserId,
+    JobId JobId,
+    [property: JsonPropertyName("mp3_fid")] string Mp3FileId,
+    [property: JsonPropertyName("username")] string OwnerEmail,
     string FileName) : IMessage;
 
 /// <summary>The job failed for good; <see cref="Reason"/> is written for the user.</summary>
 [MessageType("conversion.failed.v1")]
 public sealed record ConversionFailed(
-    string JobId,
-    string VideoFid,
-    string Username,
-    string UserId,
+    JobId JobId,
+    [property: JsonPropertyName("username")] string OwnerEmail,
     string FileName,
     string Reason) : IMessage;
 

@@ -8,6 +8,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddMongoDatabase("media");
+builder.Services.AddConversionJobs();
 builder.AddRabbitMQMessaging("rabbitmq")
     .AddConsumer<VideoUploaded, ConvertVideo>(Queues.Video)
     // Jobs at once, and the grace of jobs in flight at a stop, are the converter's settings (Converter section).

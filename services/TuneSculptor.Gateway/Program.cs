@@ -10,10 +10,10 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddMongoDatabase("media");
+builder.Services.AddJobSubmissions();
 builder.AddRabbitMQMessaging("rabbitmq");
 builder.AddAuthService();
-builder.Services.Configure<UploadOptions>(builder.Configuration.GetSection(UploadOptions.Section));
-builder.Services.AddSingleton<UploadTelemetry>();
+builder.AddUploads();
 
 var app = builder.Build();
 
@@ -27,7 +27,6 @@ app.MapDefaultEndpoints();
 app.MapIdentityEndpoints();
 app.MapUploadEndpoints();
 app.MapJobEndpoints();
-app.MapJobEventEndpoints();
 app.MapDownloadEndpoints();
 
 app.Run();

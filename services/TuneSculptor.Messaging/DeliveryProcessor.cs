@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
@@ -42,7 +41,7 @@ internal sealed partial class DeliveryProcessor(
         }
 
         var (route, message) = read;
-        activity?.SetTag(JobTelemetry.JobIdTag, message.JobId);
+        activity?.SetTag(JobTelemetry.JobIdTag, message.JobId.ToString());
         await using var scope = scopes.CreateAsyncScope();
         try
         {
@@ -93,8 +92,11 @@ internal sealed partial class DeliveryProcessor(
 
             LogUnreadable(null, queue, type);
         }
-        catch (JsonException ex)
+        catch (Exception ex)
         {
+            // Malformed JSON (JsonException), but also a body the message type cannot be made from at all
+            // (NotSupportedException, FormatException…): whatever it is, retrying cannot help, and an exception
+            // escaping here would leave the delivery unsettled, held until the channel closes.
             LogUnreadable(ex, queue, type);
         }
 
@@ -174,19 +176,19 @@ internal sealed partial class DeliveryProcessor(
     private partial void LogUnreadable(Exception? exception, string queue, string type);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} on {Queue} failed for good")]
-    private partial void LogPermanentFailure(Exception exception, string queue, string jobId);
+    private partial void LogPermanentFailure(Exception exception, string queue, JobId jobId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} on {Queue} failed on its last attempt ({Attempt}): dead-lettered")]
-    private partial void LogGaveUp(Exception exception, string queue, string jobId, int attempt);
+    private partial void LogGaveUp(Exception exception, string queue, JobId jobId, int attempt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} on {Queue} failed on attempt {Attempt}; handing it back in {Seconds} s")]
-    private partial void LogRetrying(Exception exception, string queue, string jobId, int attempt, double seconds);
+    private partial void LogRetrying(Exception exception, string queue, JobId jobId, int attempt, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Recording the failure of job {JobId} on {Queue} failed; trying again in {Seconds} s")]
-    private partial void LogRecordingRetried(Exception exception, string queue, string jobId, double seconds);
+    private partial void LogRecordingRetried(Exception exception, string queue, JobId jobId, double seconds);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Recording the failure of job {JobId} on {Queue} failed; the message goes back")]
-    private partial void LogRecordingFailed(Exception exception, string queue, string jobId);
+    private partial void LogRecordingFailed(Exception exception, string queue, JobId jobId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not settle a delivery on {Queue}: the broker will redeliver it")]
     private partial void LogSettleFailed(Exception exception, string queue);

@@ -7,6 +7,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddMongoDatabase("media");
+builder.Services.AddNotificationLog();
 builder.AddRabbitMQMessaging("rabbitmq")
     .AddConsumer<Mp3Ready, MailJobOutcome>(Queues.Mp3)
     .AddConsumer<ConversionFailed, MailJobOutcome>(Queues.Mp3);

@@ -1,22 +1,20 @@
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization.Attributes;
+using TuneSculptor.Contracts;
 
 namespace TuneSculptor.Storage;
 
-public static class JobStatus
-{
-    public const string Queued = "queued";
-    public const string Converting = "converting";
-    public const string Done = "done";
-    public const string Failed = "failed";
-    public const string Expired = "expired";
-}
-
-/// <summary>A conversion job in the <c>jobs</c> collection: who asked, what was uploaded, where it stands.</summary>
+/// <summary>
+/// A conversion job in the <c>jobs</c> collection: who asked, what was uploaded, where it stands. Every service
+/// reads it; each field has one writer (docs/architecture.md): the gateway the submission, the converter the
+/// conversion state, the notification <see cref="NotifiedAt"/>.
+/// </summary>
 public sealed class Job
 {
+    // Submission facts: written once, by the gateway (IJobSubmissions).
+
     [BsonId]
-    public ObjectId Id { get; set; }
+    public JobId Id { get; set; }
 
     [BsonElement("owner_id")]
     public required string OwnerId { get; set; }
@@ -34,17 +32,19 @@ public sealed class Job
     public long Size { get; set; }
 
     [BsonElement("video_fid")]
-    public ObjectId VideoFid { get; set; }
+    public ObjectId VideoFileId { get; set; }
 
     /// <summary>Constant bitrate in kbps, or null for VBR quality 2.</summary>
     [BsonElement("bitrate")]
     public int? Bitrate { get; set; }
 
+    // Conversion state: the converter's (IConversionJobs), from `queued` on.
+
     [BsonElement("status")]
     public required string Status { get; set; }
 
     [BsonElement("mp3_fid")]
-    public ObjectId? Mp3Fid { get; set; }
+    public ObjectId? Mp3FileId { get; set; }
 
     [BsonElement("duration_seconds")]
     public double? DurationSeconds { get; set; }
@@ -53,13 +53,18 @@ public sealed class Job
     [BsonElement("error")]
     public string? Error { get; set; }
 
+    /// <summary>When the gateway created the job.</summary>
     [BsonElement("created_at")]
     public DateTime CreatedAt { get; set; }
 
+    /// <summary>When its status last changed: the converter's clock, which the retention sweep goes by.</summary>
     [BsonElement("updated_at")]
     public DateTime UpdatedAt { get; set; }
 
-    /// <summary>When the user was mailed about the outcome; set once, so a redelivered message mails nobody.</summary>
+    /// <summary>
+    /// When the user was mailed about the outcome (the notification's, through INotificationLog); set once, so a
+    /// redelivered message mails nobody.
+    /// </summary>
     [BsonElement("notified_at")]
     public DateTime? NotifiedAt { get; set; }
 }

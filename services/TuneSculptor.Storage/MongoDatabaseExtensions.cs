@@ -17,8 +17,8 @@ public static class MongoDatabaseExtensions
 
     /// <summary>
     /// Registers <see cref="IMongoClient"/>, the <see cref="IMongoDatabase"/> named in the connection string
-    /// <paramref name="connectionName"/>, the job and media stores on it, the driver's tracing, and a readiness check
-    /// that pings it.
+    /// <paramref name="connectionName"/>, the media store on it, the driver's tracing, and a readiness check that pings
+    /// it. Each service adds its own view of the jobs (<see cref="JobStorageExtensions"/>).
     /// </summary>
     public static IHostApplicationBuilder AddMongoDatabase(this IHostApplicationBuilder builder, string connectionName)
     {
@@ -39,7 +39,6 @@ public static class MongoDatabaseExtensions
         builder.Services.AddSingleton<IMongoClient>(_ => new MongoClient(settings));
         builder.Services.AddSingleton(services => services.GetRequiredService<IMongoClient>().GetDatabase(url.DatabaseName));
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<JobStore>();
         builder.Services.AddSingleton<MediaStore>();
         builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddSource(DriverActivitySource));
         builder.Services.AddHealthChecks().AddCheck<MongoDatabaseHealthCheck>(HealthCheckName, HealthStatus.Unhealthy, timeout: TimeSpan.FromSeconds(5));

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using TuneSculptor.Contracts;
 using TuneSculptor.Converter.Conversion;
 
 namespace TuneSculptor.Converter.Tests;
@@ -8,6 +9,8 @@ namespace TuneSculptor.Converter.Tests;
 /// <summary>Real folders, locks and processes: what a converter killed outright leaves, and what a running one keeps.</summary>
 public sealed class ScratchFoldersTests : IDisposable
 {
+    private static readonly JobId Job = JobId.Parse("0123456789abcdef0123abcd");
+
     private readonly string _parent = Directory.CreateTempSubdirectory("scratch-folders-tests-").FullName;
 
     [Fact]
@@ -41,7 +44,7 @@ public sealed class ScratchFoldersTests : IDisposable
     public void The_folder_of_a_running_converter_is_kept()
     {
         using var running = Start();
-        var job = running.CreateForJob("1");
+        var job = running.CreateForJob(Job);
         File.WriteAllText(Path.Combine(job.FullName, "source"), "video");
 
         using var starting = Start();
@@ -54,7 +57,7 @@ public sealed class ScratchFoldersTests : IDisposable
     public void A_converter_that_stops_leaves_nothing()
     {
         var scratch = Start();
-        File.WriteAllText(Path.Combine(scratch.CreateForJob("1").FullName, "source"), "video");
+        File.WriteAllText(Path.Combine(scratch.CreateForJob(Job).FullName, "source"), "video");
 
         scratch.Dispose();
 

@@ -15,16 +15,16 @@ public sealed class BrokerRestartTests(RabbitMQBroker broker) : IClassFixture<Ra
     public async Task Consumption_resumes_once_the_broker_is_back()
     {
         await using var worker = await WorkerHost.StartAsync(broker, messaging => messaging.AddScriptedConsumer(_queue, _work));
-        await _probe.PublishAsync(_queue, new WorkItem("before"));
-        await Eventually.HoldsAsync(() => _work.Completed.Any(message => message.JobId == "before"), "the message before the restart handled");
+        await _probe.PublishAsync(_queue, WorkItem.Named("before"));
+        await Eventually.HoldsAsync(() => _work.Completed.Any(message => message.Name == "before"), "the message before the restart handled");
 
         await broker.StopAsync();
         await broker.StartAsync();
 
         // The client recovers the connection; the worker opens a new channel on it and consumes again.
         await Eventually.HoldsAsync(async () => (await _probe.InspectAsync(_queue)).Consumers == 1, "the worker consuming again", RecoveryTimeout);
-        await _probe.PublishAsync(_queue, new WorkItem("after"));
-        await Eventually.HoldsAsync(() => _work.Completed.Any(message => message.JobId == "after"), "the message after the restart handled");
+        await _probe.PublishAsync(_queue, WorkItem.Named("after"));
+        await Eventually.HoldsAsync(() => _work.Completed.Any(message => message.Name == "after"), "the message after the restart handled");
         Assert.Equal((0u, 1u), await _probe.InspectAsync(_queue));
         Assert.Empty(_work.FailureCalls);
     }

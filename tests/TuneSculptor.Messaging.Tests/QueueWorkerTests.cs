@@ -24,13 +24,13 @@ public sealed class QueueWorkerTests(RabbitMQBroker broker) : IClassFixture<Rabb
             .AddScriptedConsumer(_queue, _work)
             .AddScriptedConsumer(_queue, other));
 
-        await worker.Publisher.PublishAsync(_queue, new WorkItem("first"), Cancellation);
-        await worker.Publisher.PublishAsync(_queue, new OtherWorkItem("second"), Cancellation);
-        await worker.Publisher.PublishAsync(_queue, new WorkItem("third"), Cancellation);
+        await worker.Publisher.PublishAsync(_queue, WorkItem.Named("first"), Cancellation);
+        await worker.Publisher.PublishAsync(_queue, OtherWorkItem.Named("second"), Cancellation);
+        await worker.Publisher.PublishAsync(_queue, WorkItem.Named("third"), Cancellation);
         await Eventually.HoldsAsync(() => _work.Completed.Count == 2 && other.Completed.Count == 1, "all three handled");
 
-        Assert.Equal(["first", "third"], _work.Completed.Select(message => message.JobId));
-        Assert.Equal("second", Assert.Single(other.Completed).JobId);
+        Assert.Equal(["first", "third"], _work.Completed.Select(message => message.Name));
+        Assert.Equal("second", Assert.Single(other.Completed).Name);
         Assert.Equal(3, _work.Deliveries.Select(d => d.Handler).Concat(other.Deliveries.Select(d => d.Handler)).Distinct().Count());
         await worker.StopAsync();
         Assert.Equal((0u, 0u), await _probe.InspectAsync(_queue));
@@ -44,11 +44,11 @@ public sealed class QueueWorkerTests(RabbitMQBroker broker) : IClassFixture<Rabb
         _work.Handle = (_, _) => throw new IOException("the store is away");
         await using var worker = await StartWorkerAsync();
 
-        await PublishThenWaitUntilDeadLetteredAsync(new WorkItem("doomed"));
+        await PublishThenWaitUntilDeadLetteredAsync(WorkItem.Named("doomed"));
 
         Assert.Equal(WorkerHost.DeliveryLimit + 1, _work.Deliveries.Count);
         var (message, reason) = Assert.Single(_work.Failures);
-        Assert.Equal("doomed", message.JobId);
+        Assert.Equal("doomed", message.Name);
         Assert.Equal(RetryPolicy.GaveUpReason, reason);
         Assert.Single(_work.FailureCalls);
         Assert.Equal(0u, (await _probe.InspectAsync(_queue)).Ready);
@@ -60,15 +60,16 @@ public sealed class QueueWorkerTests(RabbitMQBroker broker) : IClassFixture<Rabb
         _work.Handle = (_, _) => throw new PermanentFailureException("This video has no sound to convert.");
         await using var worker = await StartWorkerAsync();
 
-        await PublishThenWaitUntilDeadLetteredAsync(new WorkItem("silent"));
+        await PublishThenWaitUntilDeadLetteredAsync(WorkItem.Named("silent"));
 
         Assert.Single(_work.Deliveries);
-        Assert.Equal(("silent", "This video has no sound to convert."), _work.Failures.Select(f => (f.Message.JobId, f.Reason)).Single());
+        Assert.Equal(("silent", "This video has no sound to convert."), _work.Failures.Select(f => (f.Message.Name, f.Reason)).Single());
     }
 
     [Theory]
     [InlineData("tests.work-item.v1", "not json")]
     [InlineData("tests.work-item.v1", "null")]
+    [InlineData("tests.work-item.v1", """{"job_id":"not a job id","name":"bad id"}""")]
     [InlineData("tests.unknown.v1", """{"job_id":"unknown type"}""")]
     [InlineData(null, """{"job_id":"no type"}""")]
     public async Task A_message_that_cannot_be_read_is_dead_lettered_at_once_without_a_handler(string? type, string body)
@@ -91,11 +92,11 @@ public sealed class QueueWorkerTests(RabbitMQBroker broker) : IClassFixture<Rabb
         _work.Fail = (_, _) => Interlocked.Decrement(ref refusals) >= 0 ? throw new IOException("the job store is away") : Task.CompletedTask;
         await using var worker = await StartWorkerAsync();
 
-        await PublishThenWaitUntilDeadLetteredAsync(new WorkItem("held"));
+        await PublishThenWaitUntilDeadLetteredAsync(WorkItem.Named("held"));
 
         Assert.Single(_work.Deliveries);
         Assert.Equal(3, _work.FailureCalls.Count);
-        Assert.Equal("held", Assert.Single(_work.Failures).Message.JobId);
+        Assert.Equal("held", Assert.Single(_work.Failures).Message.Name);
     }
 
     [Fact]
@@ -114,7 +115,7 @@ public sealed class QueueWorkerTests(RabbitMQBroker broker) : IClassFixture<Rabb
             await stopping;
         }
 
-        Assert.Equal("in flight", Assert.Single(_work.Completed).JobId);
+        Assert.Equal("in flight", Assert.Single(_work.Completed).Name);
         Assert.Empty(_work.Cancelled);
         await AssertNeverRedeliveredAsync("in flight");
     }
@@ -125,14 +126,14 @@ public sealed class QueueWorkerTests(RabbitMQBroker broker) : IClassFixture<Rabb
         var worker = await StartWorkingOnAsync("too long", TimeSpan.FromMilliseconds(100), cancellationToken => Task.Delay(Timeout.Infinite, cancellationToken));
         await worker.DisposeAsync(); // stops it: the grace runs out while the work goes on
 
-        Assert.Equal("too long", Assert.Single(_work.Cancelled).JobId);
+        Assert.Equal("too long", Assert.Single(_work.Cancelled).Name);
         await Eventually.HoldsAsync(async () => (await _probe.InspectAsync(_queue)).Ready == 1, "the message back in the queue");
 
         // Handed back, not failed: the next worker gets it.
         _work.Handle = (_, _) => Task.CompletedTask;
         await using var next = await StartWorkerAsync();
         await Eventually.HoldsAsync(() => !_work.Completed.IsEmpty, "the message handled by the next worker");
-        Assert.Equal("too long", Assert.Single(_work.Completed).JobId);
+        Assert.Equal("too long", Assert.Single(_work.Completed).Name);
         Assert.Empty(_work.FailureCalls);
         Assert.Equal(0u, await _probe.CountDeadLettersAsync(_queue));
     }
@@ -157,7 +158,7 @@ public sealed class QueueWorkerTests(RabbitMQBroker broker) : IClassFixture<Rabb
             .Services.Configure<QueueOptions>(_queue, queue => queue.ShutdownGrace = grace));
         try
         {
-            await _probe.PublishAsync(_queue, new WorkItem(jobId));
+            await _probe.PublishAsync(_queue, WorkItem.Named(jobId));
             await started.Task.WaitAsync(Eventually.DefaultTimeout, Cancellation);
             return worker;
         }
@@ -185,9 +186,9 @@ public sealed class QueueWorkerTests(RabbitMQBroker broker) : IClassFixture<Rabb
     {
         var later = new HandlerScript<WorkItem>();
         await using var next = await WorkerHost.StartAsync(broker, messaging => messaging.AddScriptedConsumer(_queue, later));
-        await _probe.PublishAsync(_queue, new WorkItem("later"));
-        await Eventually.HoldsAsync(() => later.Completed.Any(message => message.JobId == "later"), "the later message handled");
-        Assert.DoesNotContain(later.Deliveries, delivery => delivery.Message.JobId == jobId);
+        await _probe.PublishAsync(_queue, WorkItem.Named("later"));
+        await Eventually.HoldsAsync(() => later.Completed.Any(message => message.Name == "later"), "the later message handled");
+        Assert.DoesNotContain(later.Deliveries, delivery => delivery.Message.Name == jobId);
     }
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;

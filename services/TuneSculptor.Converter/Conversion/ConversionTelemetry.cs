@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using TuneSculptor.Contracts;
 using TuneSculptor.Contracts.Telemetry;
 using TuneSculptor.ServiceDefaults.Telemetry;
 
@@ -27,9 +28,9 @@ public sealed class ConversionTelemetry
             advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = HistogramBuckets.Bytes });
     }
 
-    public Activity? StartEncode(string jobId, int? bitrate, long videoBytes) =>
+    public Activity? StartEncode(JobId jobId, int? bitrate, long videoBytes) =>
         _telemetry.ActivitySource.StartActivity("ffmpeg encode")?
-            .SetTag(JobTelemetry.JobIdTag, jobId)
+            .SetTag(JobTelemetry.JobIdTag, jobId.ToString())
             .SetTag("tunesculptor.mp3.bitrate", bitrate is { } kbps ? $"{kbps}k" : "vbr")
             .SetTag("tunesculptor.video.size", videoBytes);
 

@@ -16,7 +16,7 @@ namespace TuneSculptor.Converter.Conversion;
 /// </summary>
 public sealed partial class ConvertVideo(
     IOptions<ConverterOptions> options,
-    JobStore jobs,
+    IConversionJobs jobs,
     MediaStore media,
     Mp3Encoder encoder,
     ScratchFolders scratch,
@@ -26,14 +26,16 @@ public sealed partial class ConvertVideo(
 {
     public async Task HandleAsync(VideoUploaded uploaded, CancellationToken cancellationToken)
     {
-        var jobId = ParseId(uploaded.JobId);
+        var jobId = uploaded.JobId;
+        var videoFileId = ParseVideoFileId(uploaded.VideoFileId);
+        // What to convert comes with the message; the job is read for its conversion state only.
         var job = await jobs.FindAsync(jobId, cancellationToken)
                   ?? throw new PermanentFailureException("The job no longer exists.");
 
-        if (job.Status == JobStatus.Done && job.Mp3Fid is { } doneMp3)
+        if (job.Status == JobStatus.Done && job.Mp3FileId is { } doneMp3)
         {
             // Converted before, but the notice or the clean-up did not happen (the broker went away, say).
-            await FinishAsync(uploaded, job, doneMp3, cancellationToken);
+            await FinishAsync(uploaded, videoFileId, doneMp3, cancellationToken);
             return;
         }
 
@@ -49,21 +51,21 @@ public sealed partial class ConvertVideo(
             var input = Path.Combine(workDirectory.FullName, "source");
             try
             {
-                await media.DownloadVideoAsync(job.VideoFid, input, cancellationToken);
+                await media.DownloadVideoAsync(videoFileId, input, cancellationToken);
             }
             catch (GridFSFileNotFoundException ex)
             {
                 throw new PermanentFailureException("The uploaded video is no longer stored.", ex);
             }
 
-            var mp3 = await EncodeAsync(uploaded.JobId, input, Path.Combine(workDirectory.FullName, "audio.mp3"), job.Bitrate, cancellationToken);
-            var stored = await media.StoreMp3Async(mp3.Path, Path.ChangeExtension(job.FileName, ".mp3"), new BsonDocument
+            var mp3 = await EncodeAsync(uploaded.JobId, input, Path.Combine(workDirectory.FullName, "audio.mp3"), uploaded.Bitrate, cancellationToken);
+            var stored = await media.StoreMp3Async(mp3.Path, Path.ChangeExtension(uploaded.FileName, ".mp3"), new Mp3Metadata
             {
-                [MediaStore.OwnerField] = job.OwnerId,
-                ["job_id"] = job.Id,
-                ["original_name"] = job.FileName,
-                ["duration_seconds"] = mp3.DurationSeconds,
-                ["bitrate"] = job.Bitrate is { } kbps ? kbps : BsonNull.Value,
+                OwnerId = uploaded.OwnerId,
+                JobId = uploaded.JobId,
+                OriginalName = uploaded.FileName,
+                DurationSeconds = mp3.DurationSeconds,
+                Bitrate = uploaded.Bitrate,
             }, cancellationToken);
 
             var mp3Fid = stored.Id;
@@ -71,10 +73,10 @@ public sealed partial class ConvertVideo(
             {
                 // Another delivery of this job finished first: keep its mp3, drop ours.
                 await media.DeleteMp3Async(stored.Id, CancellationToken.None);
-                mp3Fid = (await jobs.FindAsync(jobId, cancellationToken))?.Mp3Fid ?? mp3Fid;
+                mp3Fid = (await jobs.FindAsync(jobId, cancellationToken))?.Mp3FileId ?? mp3Fid;
             }
 
-            await FinishAsync(uploaded, job, mp3Fid, cancellationToken);
+            await FinishAsync(uploaded, videoFileId, mp3Fid, cancellationToken);
             LogConverted(uploaded.JobId, mp3.DurationSeconds);
         }
         finally
@@ -86,17 +88,13 @@ public sealed partial class ConvertVideo(
     /// <summary>The job is marked failed with the reason, and the user is told (through notification).</summary>
     public async Task OnFailedAsync(VideoUploaded uploaded, string reason, CancellationToken cancellationToken)
     {
-        if (ObjectId.TryParse(uploaded.JobId, out var jobId))
-        {
-            await jobs.MarkFailedAsync(jobId, reason, cancellationToken);
-        }
-
+        await jobs.MarkFailedAsync(uploaded.JobId, reason, cancellationToken);
         await publisher.PublishAsync(Queues.Mp3, new ConversionFailed(
-            uploaded.JobId, uploaded.VideoFid, uploaded.Username, uploaded.UserId, uploaded.FileName, reason), cancellationToken);
+            uploaded.JobId, uploaded.OwnerEmail, uploaded.FileName, reason), cancellationToken);
     }
 
     /// <summary>The ffmpeg run (probe, encode, check), as the <c>ffmpeg encode</c> span and the conversion metrics.</summary>
-    private async Task<EncodedMp3> EncodeAsync(string jobId, string input, string output, int? bitrate, CancellationToken cancellationToken)
+    private async Task<EncodedMp3> EncodeAsync(JobId jobId, string input, string output, int? bitrate, CancellationToken cancellationToken)
     {
         using var activity = telemetry.StartEncode(jobId, bitrate, new FileInfo(input).Length);
         var started = Stopwatch.GetTimestamp();
@@ -125,22 +123,22 @@ public sealed partial class ConvertVideo(
     }
 
     /// <summary>Tells the notification, then deletes the source video (if so configured): both safe to repeat.</summary>
-    private async Task FinishAsync(VideoUploaded uploaded, Job job, ObjectId mp3Fid, CancellationToken cancellationToken)
+    private async Task FinishAsync(VideoUploaded uploaded, ObjectId videoFileId, ObjectId mp3Fid, CancellationToken cancellationToken)
     {
         await publisher.PublishAsync(Queues.Mp3, new Mp3Ready(
-            uploaded.JobId, uploaded.VideoFid, mp3Fid.ToString(), uploaded.Username, uploaded.UserId, uploaded.FileName), cancellationToken);
+            uploaded.JobId, mp3Fid.ToString(), uploaded.OwnerEmail, uploaded.FileName), cancellationToken);
         if (options.Value.DeleteSourceVideo)
         {
-            await media.DeleteVideoAsync(job.VideoFid, cancellationToken);
+            await media.DeleteVideoAsync(videoFileId, cancellationToken);
         }
     }
 
-    private static ObjectId ParseId(string id) =>
-        ObjectId.TryParse(id, out var parsed) ? parsed : throw new PermanentFailureException("The job id is not valid.");
+    private static ObjectId ParseVideoFileId(string id) =>
+        ObjectId.TryParse(id, out var parsed) ? parsed : throw new PermanentFailureException("The video id is not valid.");
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} converted: {Seconds:0.0} s of audio")]
-    private partial void LogConverted(string jobId, double seconds);
+    private partial void LogConverted(JobId jobId, double seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} is {Status}: nothing to convert")]
-    private partial void LogSkipped(string jobId, string status);
+    private partial void LogSkipped(JobId jobId, string status);
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
+using TuneSculptor.Contracts;
 
 namespace TuneSculptor.Converter.Conversion;
 
@@ -29,7 +30,7 @@ public sealed partial class ScratchFolders : IDisposable
     }
 
     /// <summary>A new empty folder for one conversion; the caller deletes it.</summary>
-    public DirectoryInfo CreateForJob(string jobId) =>
+    public DirectoryInfo CreateForJob(JobId jobId) =>
         Directory.CreateDirectory(Path.Combine(_owner, $"job-{jobId}-{Path.GetRandomFileName()}"));
 
     public void Dispose()

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using MongoDB.Bson;
 using TuneSculptor.Contracts;
 using TuneSculptor.Messaging;
 using TuneSculptor.Storage;
@@ -16,7 +15,7 @@ namespace TuneSculptor.Converter.Retention;
 /// </summary>
 public sealed partial class RetentionSweeper(
     MediaStore media,
-    JobStore jobs,
+    IConversionJobs jobs,
     MessagePublisher publisher,
     IOptions<RetentionOptions> options,
     TimeProvider time,
@@ -49,9 +48,9 @@ public sealed partial class RetentionSweeper(
         foreach (var mp3 in mp3s)
         {
             // The job first, so no link is handed out for a file that is about to go.
-            if (mp3.Metadata.GetValue("job_id", BsonNull.Value) is BsonObjectId jobId)
+            if (mp3.Metadata.JobId is { } jobId)
             {
-                await jobs.MarkExpiredAsync(jobId.Value, cancellationToken);
+                await jobs.MarkExpiredAsync(jobId, cancellationToken);
             }
 
             await media.DeleteMp3Async(mp3.Id, cancellationToken);
@@ -63,22 +62,21 @@ public sealed partial class RetentionSweeper(
             var reason = $"This video was not converted within {Describe(settings.MaxAge)}, so it was deleted. Please upload it again.";
             // Told first, then failed: if the broker is down the job stays as it is for the next sweep, and a notice
             // sent twice is mailed once. A late delivery of its message then finds nothing to convert.
-            await publisher.PublishAsync(Queues.Mp3, new ConversionFailed(
-                job.Id.ToString(), job.VideoFid.ToString(), job.OwnerEmail, job.OwnerId, job.FileName, reason), cancellationToken);
+            await publisher.PublishAsync(Queues.Mp3, new ConversionFailed(job.Id, job.OwnerEmail, job.FileName, reason), cancellationToken);
             if (await jobs.MarkAbandonedAsync(job.Id, cutoff, reason, cancellationToken))
             {
-                LogAbandoned(job.Id.ToString(), job.Status, job.UpdatedAt);
+                LogAbandoned(job.Id, job.Status, job.UpdatedAt);
             }
             else
             {
-                LogTakenUpLate(job.Id.ToString());
+                LogTakenUpLate(job.Id);
             }
         }
 
         var deletedVideos = 0;
         foreach (var video in await media.FindVideosStoredBeforeAsync(cutoff, settings.BatchSize, cancellationToken))
         {
-            var job = await jobs.FindByVideoAsync(video.Id, cancellationToken);
+            var job = video.Metadata.JobId is { } jobId ? await jobs.FindAsync(jobId, cancellationToken) : null;
             if (job?.Status is JobStatus.Queued or JobStatus.Converting)
             {
                 // Taken up by a converter since (it was just stored, or abandoned above but picked up meanwhile).
@@ -105,10 +103,10 @@ public sealed partial class RetentionSweeper(
         : string.Create(CultureInfo.InvariantCulture, $"{age.TotalSeconds:0} seconds");
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} was still {Status} since {Since:u}: failed, its owner told, its video to be deleted")]
-    private partial void LogAbandoned(string jobId, string status, DateTime since);
+    private partial void LogAbandoned(JobId jobId, string status, DateTime since);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} was taken up by a converter just as its failure was announced; its owner may be mailed that it failed")]
-    private partial void LogTakenUpLate(string jobId);
+    private partial void LogTakenUpLate(JobId jobId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention: deleted {Mp3s} mp3s and {Videos} videos older than {Hours} h")]
     private partial void LogSwept(int mp3s, int videos, double hours);

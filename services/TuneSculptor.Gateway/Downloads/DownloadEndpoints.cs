@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using MongoDB.Bson;
+using TuneSculptor.Gateway.Auth;
 using TuneSculptor.Gateway.Http;
 using TuneSculptor.Storage;
 
@@ -9,7 +10,7 @@ public static class DownloadEndpoints
 {
     public static IEndpointRouteBuilder MapDownloadEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/download", DownloadAsync);
+        app.MapResourceGroup("/download").MapGet("", DownloadAsync);
         return app;
     }
 
@@ -25,16 +26,15 @@ public static class DownloadEndpoints
         }
 
         var file = await media.FindMp3Async(id, cancellationToken);
-        if (file is null || file.OwnerId != user.FindFirstValue("sub"))
+        if (file is null || file.Metadata.OwnerId != user.GetUserId())
         {
             return Problems.NotFound("mp3");
         }
 
-        var originalName = file.Metadata.GetValue("original_name", file.FileName).ToString()!;
         return Results.File(
             await media.OpenMp3Async(id, cancellationToken),
             contentType: "audio/mpeg",
-            fileDownloadName: FileNames.Mp3For(originalName),
+            fileDownloadName: FileNames.Mp3For(file.Metadata.OriginalName ?? file.FileName),
             enableRangeProcessing: true);
     }
 }

@@ -1,6 +1,8 @@
 using System.Security.Claims;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
-using MongoDB.Bson;
+using TuneSculptor.Contracts;
+using TuneSculptor.Gateway.Auth;
 using TuneSculptor.Gateway.Http;
 using TuneSculptor.Storage;
 
@@ -8,12 +10,12 @@ namespace TuneSculptor.Gateway.Jobs;
 
 /// <summary>A job as its owner sees it.</summary>
 public sealed record JobView(
-    string JobId,
+    JobId JobId,
     string Status,
     string Filename,
     long Size,
     int? Bitrate,
-    string? Mp3Fid,
+    [property: JsonPropertyName("mp3_fid")] string? Mp3FileId,
     string? DownloadUrl,
     double? DurationSeconds,
     string? Error,
@@ -28,18 +30,21 @@ public static class JobEndpoints
 
     public static IEndpointRouteBuilder MapJobEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/jobs/{jobId}", GetJobAsync);
-        app.MapGet("/jobs", ListJobsAsync);
+        var jobs = app.MapResourceGroup("/jobs");
+        jobs.MapGet("", ListJobsAsync);
+        jobs.MapGet("/{jobId}", GetJobAsync);
+        jobs.MapJobEvents();
         return app;
     }
 
-    private static async Task<IResult> GetJobAsync(string jobId, ClaimsPrincipal user, HttpRequest request, JobStore jobs, CancellationToken cancellationToken) =>
-        ObjectId.TryParse(jobId, out var id) && await jobs.FindForOwnerAsync(id, user.FindFirstValue("sub")!, cancellationToken) is { } job
+    // A string, not a JobId, so that a malformed id is answered like a missing job (404), not as a binding failure.
+    private static async Task<IResult> GetJobAsync(string jobId, ClaimsPrincipal user, HttpRequest request, IJobQueries jobs, CancellationToken cancellationToken) =>
+        JobId.TryParse(jobId, out var id) && await jobs.FindForOwnerAsync(id, user.GetUserId(), cancellationToken) is { } job
             ? Results.Ok(View(job, request))
             : Problems.NotFound("job");
 
     private static async Task<IResult> ListJobsAsync(
-        ClaimsPrincipal user, HttpRequest request, JobStore jobs, CancellationToken cancellationToken,
+        ClaimsPrincipal user, HttpRequest request, IJobQueries jobs, CancellationToken cancellationToken,
         int page = 1, [FromQuery(Name = "page_size")] int pageSize = 20)
     {
         if (page < 1 || pageSize is < 1 or > MaxPageSize)
@@ -47,18 +52,18 @@ public static class JobEndpoints
             return Problems.BadRequest($"page starts at 1; page_size is 1 to {MaxPageSize}.");
         }
 
-        var (items, total) = await jobs.ListForOwnerAsync(user.FindFirstValue("sub")!, page, pageSize, cancellationToken);
+        var (items, total) = await jobs.ListForOwnerAsync(user.GetUserId(), page, pageSize, cancellationToken);
         return Results.Ok(new JobPage(items.Select(job => View(job, request)).ToList(), page, pageSize, total));
     }
 
     internal static JobView View(Job job, HttpRequest request) => new(
-        job.Id.ToString(),
+        job.Id,
         job.Status,
         job.FileName,
         job.Size,
         job.Bitrate,
-        job.Mp3Fid?.ToString(),
-        job.Status == JobStatus.Done && job.Mp3Fid is { } mp3 ? $"{request.Scheme}://{request.Host}/download?fid={mp3}" : null,
+        job.Mp3FileId?.ToString(),
+        job.Status == JobStatus.Done && job.Mp3FileId is { } mp3 ? $"{request.Scheme}://{request.Host}/download?fid={mp3}" : null,
         job.DurationSeconds,
         job.Error,
         job.CreatedAt,

@@ -4,6 +4,8 @@ using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
+using TuneSculptor.Contracts;
+using TuneSculptor.Gateway.Auth;
 using TuneSculptor.Storage;
 
 namespace TuneSculptor.Gateway.Jobs;
@@ -18,12 +20,13 @@ public static class JobEventEndpoints
     // A comment line now and then lets a client (and any proxy) tell a quiet stream from a dead one.
     private static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(15);
 
-    public static IEndpointRouteBuilder MapJobEventEndpoints(this IEndpointRouteBuilder app)
+    /// <summary>Maps <c>events</c> into the <c>/jobs</c> group.</summary>
+    public static RouteGroupBuilder MapJobEvents(this RouteGroupBuilder jobs)
     {
         // Bearer-authenticated like the rest of the API: the page reads the stream with fetch, which can send the
         // Authorization header (EventSource cannot), so no cookie or URL ticket is needed.
-        app.MapGet("/jobs/events", StreamJobEvents);
-        return app;
+        jobs.MapGet("/events", StreamJobEvents);
+        return jobs;
     }
 
     /// <summary>
@@ -32,7 +35,7 @@ public static class JobEventEndpoints
     /// <c>ping</c> when quiet.
     /// </summary>
     private static IResult StreamJobEvents(
-        ClaimsPrincipal user, HttpContext context, JobStore jobs, IOptions<JsonOptions> json, IHostApplicationLifetime lifetime)
+        ClaimsPrincipal user, HttpContext context, IJobQueries jobs, IOptions<JsonOptions> json, IHostApplicationLifetime lifetime)
     {
         // Ends when the client goes away, when the gateway stops (an open stream must not hold up shutdown) and when
         // the token expires (the stream must not outlive the right to read it).
@@ -45,18 +48,18 @@ public static class JobEventEndpoints
         context.Response.RegisterForDispose(ending);
         // Tells nginx (the Kubernetes ingress) not to buffer the stream.
         context.Response.Headers["X-Accel-Buffering"] = "no";
-        var events = Changes(user.FindFirstValue("sub")!, context.Request, jobs, json.Value.SerializerOptions, ending.Token);
+        var events = Changes(user.GetUserId(), context.Request, jobs, json.Value.SerializerOptions, ending.Token);
         return TypedResults.ServerSentEvents(events);
     }
 
     // Polling MongoDB once a second per open page is cheap next to a conversion; change streams would push instead,
     // but the stand-in used in development and tests has none.
     private static async IAsyncEnumerable<SseItem<string>> Changes(
-        string ownerId, HttpRequest request, JobStore jobs, JsonSerializerOptions json, [EnumeratorCancellation] CancellationToken cancellationToken)
+        string ownerId, HttpRequest request, IJobQueries jobs, JsonSerializerOptions json, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // Headers go out with the first event: without this one, a user with no jobs would wait for the keep-alive.
         yield return new SseItem<string>("", "ready");
-        var sent = new Dictionary<string, string>();
+        var sent = new Dictionary<JobId, string>();
         var lastWrite = DateTime.UtcNow;
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -73,14 +76,13 @@ public static class JobEventEndpoints
             // Oldest first, so a client that appends sees them in the order they were made.
             foreach (var job in newest.Reverse())
             {
-                var id = job.Id.ToString();
                 var data = JsonSerializer.Serialize(JobEndpoints.View(job, request), json);
-                if (sent.TryGetValue(id, out var previous) && previous == data)
+                if (sent.TryGetValue(job.Id, out var previous) && previous == data)
                 {
                     continue;
                 }
 
-                sent[id] = data;
+                sent[job.Id] = data;
                 lastWrite = DateTime.UtcNow;
                 yield return new SseItem<string>(data, "job");
             }

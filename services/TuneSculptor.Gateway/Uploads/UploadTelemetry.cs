@@ -1,5 +1,6 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Microsoft.AspNetCore.Http.Features;
+using TuneSculptor.Contracts;
 using TuneSculptor.Contracts.Telemetry;
 using TuneSculptor.ServiceDefaults.Telemetry;
 
@@ -14,9 +15,11 @@ public sealed class UploadTelemetry(ServiceTelemetry telemetry)
         UploadSizeMetric, unit: "By", description: "Size of the videos accepted for conversion.",
         advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = HistogramBuckets.Bytes });
 
-    /// <summary>Tags the <c>POST /upload</c> span with the job, so a job id leads to its trace from the start.</summary>
-    public static void TagJob(HttpContext context, string jobId) =>
-        context.Features.Get<IHttpActivityFeature>()?.Activity.SetTag(JobTelemetry.JobIdTag, jobId);
+    /// <summary>
+    /// Tags the current span, <c>POST /upload</c> when called from it, with the job, so a job id leads to its trace
+    /// from the start.
+    /// </summary>
+    public static void TagJob(JobId jobId) => Activity.Current?.SetTag(JobTelemetry.JobIdTag, jobId.ToString());
 
     public void Accepted(long bytes) => _size.Record(bytes);
 }

@@ -13,14 +13,14 @@ public sealed class MailComposer(IOptions<NotificationOptions> options)
 {
     public MimeMessage Ready(Mp3Ready ready)
     {
-        var link = $"{options.Value.PublicBaseUrl.TrimEnd('/')}/download?fid={Uri.EscapeDataString(ready.Mp3Fid)}";
+        var link = $"{options.Value.PublicBaseUrl.TrimEnd('/')}/download?fid={Uri.EscapeDataString(ready.Mp3FileId)}";
         return Compose(
-            ready.Username,
+            ready.OwnerEmail,
             $"Your mp3 of “{ready.FileName}” is ready",
             $"""
             Hello,
 
-            your video “{ready.FileName}” is now an mp3. Download it (signed in as {ready.Username}):
+            your video “{ready.FileName}” is now an mp3. Download it (signed in as {ready.OwnerEmail}):
 
             {link}
 
@@ -30,7 +30,7 @@ public sealed class MailComposer(IOptions<NotificationOptions> options)
             """,
             $"""
             <p>Hello,</p>
-            <p>your video “{Html(ready.FileName)}” is now an mp3. Download it (signed in as {Html(ready.Username)}):</p>
+            <p>your video “{Html(ready.FileName)}” is now an mp3. Download it (signed in as {Html(ready.OwnerEmail)}):</p>
             <p><a href="{Html(link)}">{Html(link)}</a></p>
             <p>The file is kept for 24 hours.</p>
             <p>TuneSculptor</p>
@@ -38,7 +38,7 @@ public sealed class MailComposer(IOptions<NotificationOptions> options)
     }
 
     public MimeMessage Failed(ConversionFailed failed) => Compose(
-        failed.Username,
+        failed.OwnerEmail,
         $"We could not convert “{failed.FileName}”",
         $"""
         Hello,

@@ -1,5 +1,4 @@
 using MimeKit;
-using MongoDB.Bson;
 using TuneSculptor.Contracts;
 using TuneSculptor.Messaging;
 using TuneSculptor.Storage;
@@ -11,7 +10,7 @@ namespace TuneSculptor.Notification.Email;
 /// redelivered message for a mailed job sends nothing. One handler for both outcomes, as only the mail differs.
 /// </summary>
 public sealed partial class MailJobOutcome(
-    JobStore jobs,
+    INotificationLog notifications,
     MailComposer composer,
     MailSender sender,
     ILogger<MailJobOutcome> logger) : IMessageHandler<Mp3Ready>, IMessageHandler<ConversionFailed>
@@ -29,41 +28,36 @@ public sealed partial class MailJobOutcome(
         LogFailure(message.JobId, reason);
 
     /// <param name="compose">Writes the mail; called only when the job is still to be mailed.</param>
-    private async Task MailOnceAsync(string id, Func<MimeMessage> compose, CancellationToken cancellationToken)
+    private async Task MailOnceAsync(JobId jobId, Func<MimeMessage> compose, CancellationToken cancellationToken)
     {
-        if (!ObjectId.TryParse(id, out var jobId))
-        {
-            throw new PermanentFailureException("The job id is not valid.");
-        }
-
-        var job = await jobs.FindAsync(jobId, cancellationToken)
+        var job = await notifications.FindAsync(jobId, cancellationToken)
                   ?? throw new PermanentFailureException("The job no longer exists.");
         if (job.NotifiedAt is not null)
         {
-            LogAlreadyMailed(id);
+            LogAlreadyMailed(jobId);
             return;
         }
 
         var mail = compose();
-        await sender.SendAsync(mail, id, cancellationToken);
+        await sender.SendAsync(mail, jobId, cancellationToken);
         // A crash between the two lines above and below mails the user once more, never zero times.
-        await jobs.MarkNotifiedAsync(jobId, cancellationToken);
-        LogMailed(id, mail.Subject ?? string.Empty);
+        await notifications.MarkNotifiedAsync(jobId, cancellationToken);
+        LogMailed(jobId, mail.Subject ?? string.Empty);
     }
 
     /// <summary>Nobody else to tell: the message stays in the dead-letter queue for an operator, and the log says why.</summary>
-    private Task LogFailure(string jobId, string reason)
+    private Task LogFailure(JobId jobId, string reason)
     {
         LogNotMailed(jobId, reason);
         return Task.CompletedTask;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: mailed \"{Subject}\"")]
-    private partial void LogMailed(string jobId, string subject);
+    private partial void LogMailed(JobId jobId, string subject);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} was mailed already")]
-    private partial void LogAlreadyMailed(string jobId);
+    private partial void LogAlreadyMailed(JobId jobId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} could not be mailed: {Reason}")]
-    private partial void LogNotMailed(string jobId, string reason);
+    private partial void LogNotMailed(JobId jobId, string reason);
 }

@@ -14,10 +14,10 @@ namespace TuneSculptor.Notification.Email;
 /// </summary>
 public sealed class MailSender(SmtpSettings smtp, ServiceTelemetry telemetry)
 {
-    public async Task SendAsync(MimeMessage message, string jobId, CancellationToken cancellationToken)
+    public async Task SendAsync(MimeMessage message, JobId jobId, CancellationToken cancellationToken)
     {
         using var activity = telemetry.ActivitySource.StartActivity("smtp send", ActivityKind.Client)?
-            .SetTag(JobTelemetry.JobIdTag, jobId)
+            .SetTag(JobTelemetry.JobIdTag, jobId.ToString())
             .SetTag("server.address", smtp.Host)
             .SetTag("server.port", smtp.Port);
         using var client = new SmtpClient();

@@ -1,0 +1,60 @@
+using MongoDB.Bson;
+using MongoDB.Driver;
+using TuneSculptor.Contracts;
+using static TuneSculptor.Storage.JobsCollection;
+
+namespace TuneSculptor.Storage;
+
+internal sealed class ConversionJobs(JobsCollection jobs) : IConversionJobs
+{
+    public Task<Job?> FindAsync(JobId id, CancellationToken cancellationToken) => jobs.FindAsync(id, cancellationToken);
+
+    public async Task<bool> MarkConvertingAsync(JobId id, CancellationToken cancellationToken)
+    {
+        var result = await jobs.Documents.UpdateOneAsync(
+            ById(id) & Filter.In(j => j.Status, [JobStatus.Queued, JobStatus.Converting]),
+            Update.Set(j => j.Status, JobStatus.Converting).Set(j => j.UpdatedAt, jobs.Now),
+            cancellationToken: cancellationToken);
+        return result.ModifiedCount == 1;
+    }
+
+    public async Task<bool> MarkDoneAsync(JobId id, ObjectId mp3FileId, double durationSeconds, CancellationToken cancellationToken)
+    {
+        var result = await jobs.Documents.UpdateOneAsync(
+            ById(id) & Filter.Ne(j => j.Status, JobStatus.Done),
+            Update.Set(j => j.Status, JobStatus.Done)
+                .Set(j => j.Mp3FileId, mp3FileId)
+                .Set(j => j.DurationSeconds, durationSeconds)
+                .Set(j => j.Error, null)
+                .Set(j => j.UpdatedAt, jobs.Now),
+            cancellationToken: cancellationToken);
+        return result.ModifiedCount == 1;
+    }
+
+    public Task MarkFailedAsync(JobId id, string reason, CancellationToken cancellationToken) =>
+        jobs.Documents.UpdateOneAsync(
+            ById(id) & Filter.Ne(j => j.Status, JobStatus.Done),
+            Update.Set(j => j.Status, JobStatus.Failed).Set(j => j.Error, reason).Set(j => j.UpdatedAt, jobs.Now),
+            cancellationToken: cancellationToken);
+
+    public async Task<IReadOnlyList<Job>> FindUnfinishedBeforeAsync(DateTime cutoff, int limit, CancellationToken cancellationToken) =>
+        await jobs.Documents.Find(UnfinishedBefore(cutoff)).SortBy(j => j.UpdatedAt).Limit(limit).ToListAsync(cancellationToken);
+
+    public async Task<bool> MarkAbandonedAsync(JobId id, DateTime cutoff, string reason, CancellationToken cancellationToken)
+    {
+        var result = await jobs.Documents.UpdateOneAsync(
+            ById(id) & UnfinishedBefore(cutoff),
+            Update.Set(j => j.Status, JobStatus.Failed).Set(j => j.Error, reason).Set(j => j.UpdatedAt, jobs.Now),
+            cancellationToken: cancellationToken);
+        return result.ModifiedCount == 1;
+    }
+
+    public Task MarkExpiredAsync(JobId id, CancellationToken cancellationToken) =>
+        jobs.Documents.UpdateOneAsync(
+            ById(id) & Filter.In(j => j.Status, [JobStatus.Done, JobStatus.Failed]),
+            Update.Set(j => j.Status, JobStatus.Expired).Set(j => j.UpdatedAt, jobs.Now),
+            cancellationToken: cancellationToken);
+
+    private static FilterDefinition<Job> UnfinishedBefore(DateTime cutoff) =>
+        Filter.In(j => j.Status, [JobStatus.Queued, JobStatus.Converting]) & Filter.Lt(j => j.UpdatedAt, cutoff);
+}

@@ -1,0 +1,33 @@
+using MongoDB.Bson;
+using TuneSculptor.Contracts;
+
+namespace TuneSculptor.Storage;
+
+/// <summary>
+/// The converter's writes: a job's conversion state (status, mp3, duration, error, updated_at), including the
+/// retention sweep's transitions. Every change is a conditional update, so a message handled twice (redelivery)
+/// cannot move a job backwards or finish it twice.
+/// </summary>
+public interface IConversionJobs : IJobReader
+{
+    /// <summary>Queued (or converting, on a redelivery) → converting; false if the job has already finished.</summary>
+    Task<bool> MarkConvertingAsync(JobId id, CancellationToken cancellationToken);
+
+    /// <summary>Converting → done with its mp3; false if another delivery finished it first.</summary>
+    Task<bool> MarkDoneAsync(JobId id, ObjectId mp3FileId, double durationSeconds, CancellationToken cancellationToken);
+
+    /// <summary>Any state but done → failed, with the reason for the user.</summary>
+    Task MarkFailedAsync(JobId id, string reason, CancellationToken cancellationToken);
+
+    /// <summary>Jobs still queued or converting that nothing has touched since <paramref name="cutoff"/>, oldest first.</summary>
+    Task<IReadOnlyList<Job>> FindUnfinishedBeforeAsync(DateTime cutoff, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Queued or converting, and untouched since <paramref name="cutoff"/> → failed, with the reason; false if a
+    /// converter took the job up meanwhile.
+    /// </summary>
+    Task<bool> MarkAbandonedAsync(JobId id, DateTime cutoff, string reason, CancellationToken cancellationToken);
+
+    /// <summary>Done or failed → expired: its files are being deleted, so no download link is given any more.</summary>
+    Task MarkExpiredAsync(JobId id, CancellationToken cancellationToken);
+}

@@ -1,0 +1,11 @@
+namespace TuneSculptor.Storage;
+
+/// <summary>Where a job stands: <c>queued</c> when the gateway creates it, then the converter's to change.</summary>
+public static class JobStatus
+{
+    public const string Queued = "queued";
+    public const string Converting = "converting";
+    public const string Done = "done";
+    public const string Failed = "failed";
+    public const string Expired = "expired";
+}

@@ -1,0 +1,94 @@
+using MongoDB.Bson;
+using MongoDB.Bson.Serialization;
+using MongoDB.Driver;
+using MongoDB.Driver.GridFS;
+
+namespace TuneSculptor.Storage;
+
+/// <summary>One GridFS bucket whose files all carry metadata of one type.</summary>
+internal sealed class MediaBucket<TMetadata>(IMongoDatabase database, string name)
+{
+    private readonly GridFSBucket _bucket = new(database, new GridFSBucketOptions { BucketName = name });
+
+    /// <summary>
+    /// Stores <paramref name="content"/> as it arrives. Past <paramref name="maxLength"/> bytes, or if reading fails,
+    /// the partial file is removed and the exception propagates.
+    /// </summary>
+    public async Task<StoredFile<TMetadata>> StoreAsync(
+        Stream content, string fileName, TMetadata metadata, long maxLength, CancellationToken cancellationToken)
+    {
+        var upload = await _bucket.OpenUploadStreamAsync(
+            fileName, new GridFSUploadOptions { Metadata = metadata.ToBsonDocument() }, cancellationToken);
+        try
+        {
+            var buffer = new byte[1024 * 1024];
+            long length = 0;
+            int read;
+            while ((read = await content.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                length += read;
+                if (length > maxLength)
+                {
+                    throw new FileTooLargeException(maxLength);
+                }
+
+                await upload.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            }
+
+            await upload.CloseAsync(cancellationToken);
+            return new StoredFile<TMetadata>(upload.Id, fileName, length, metadata);
+        }
+        catch
+        {
+            // Removes the chunks written so far; nothing half-stored stays behind.
+            await upload.AbortAsync(CancellationToken.None);
+            throw;
+        }
+        finally
+        {
+            await upload.DisposeAsync();
+        }
+    }
+
+    /// <summary>Read front to back, the chunks come in large batches (not one request per chunk).</summary>
+    public Task<GridFSDownloadStream> OpenSequentialAsync(ObjectId id, CancellationToken cancellationToken) =>
+        _bucket.OpenDownloadStreamAsync(id, cancellationToken: cancellationToken);
+
+    /// <summary>A seekable stream, so HTTP range requests can be served from it.</summary>
+    public Task<GridFSDownloadStream> OpenSeekableAsync(ObjectId id, CancellationToken cancellationToken) =>
+        _bucket.OpenDownloadStreamAsync(id, new GridFSDownloadOptions { Seekable = true }, cancellationToken);
+
+    public async Task<StoredFile<TMetadata>?> FindAsync(ObjectId id, CancellationToken cancellationToken)
+    {
+        using var cursor = await _bucket.FindAsync(Builders<GridFSFileInfo>.Filter.Eq(f => f.Id, id), cancellationToken: cancellationToken);
+        var file = await cursor.FirstOrDefaultAsync(cancellationToken);
+        return file is null ? null : ToStoredFile(file);
+    }
+
+    /// <summary>Files stored before <paramref name="cutoff"/>, oldest first, at most <paramref name="limit"/>.</summary>
+    public async Task<IReadOnlyList<StoredFile<TMetadata>>> FindStoredBeforeAsync(DateTime cutoff, int limit, CancellationToken cancellationToken)
+    {
+        using var cursor = await _bucket.FindAsync(
+            Builders<GridFSFileInfo>.Filter.Lt(f => f.UploadDateTime, cutoff),
+            new GridFSFindOptions { Sort = Builders<GridFSFileInfo>.Sort.Ascending(f => f.UploadDateTime), Limit = limit },
+            cancellationToken);
+        var files = await cursor.ToListAsync(cancellationToken);
+        return files.Select(ToStoredFile).ToList();
+    }
+
+    /// <summary>Deletes through the bucket, chunks included; a file already gone is not an error.</summary>
+    public async Task DeleteAsync(ObjectId id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _bucket.DeleteAsync(id, cancellationToken);
+        }
+        catch (GridFSFileNotFoundException)
+        {
+            // Deleted already (a redelivered message, say).
+        }
+    }
+
+    private static StoredFile<TMetadata> ToStoredFile(GridFSFileInfo file) =>
+        new(file.Id, file.Filename, file.Length, BsonSerializer.Deserialize<TMetadata>(file.Metadata ?? []));
+}
