@@ -4,6 +4,7 @@ using MongoDB.Bson;
 using MongoDB.Driver;
 using MongoDB.Driver.GridFS;
 using TuneSculptor.Bench;
+using TuneSculptor.Testing;
 
 // The TuneSculptor benchmark (eng/bench.sh; see bench/README.md): bare ffmpeg against the running system, one job at
 // a time and 2×cores at once, and the gateway's memory while it moves a large file each way. Progress goes to
@@ -38,10 +39,14 @@ var scratch = Directory.CreateTempSubdirectory("tunesculptor-bench-mp3-");
 try
 {
     Progress("starting the system (host processes)");
-    await using var system = await BenchSystem.StartAsync(TimeSpan.FromMinutes(3), ct);
+    await using var system = await HostProcessSystem.StartAsync(ct);
+    await system.WaitForHealthyAsync(ct);
     report.StartupTime = system.StartupTime;
-    using var api = new GatewayApi(system.Gateway);
-    await api.SignUpAsync(ct);
+    // No timeout per request: a GiB goes through the gateway each way.
+    using var gateway = new GatewayClient(system.GetHttpEndpoint("gateway"), Timeout.InfiniteTimeSpan);
+    var (_, token) = await gateway.SignUpAsync(ct);
+    // The owner_id of the user's files.
+    var userId = await gateway.GetUserIdAsync(token, ct);
 
     // 1. One job at a time, bare ffmpeg and the system alternating. A first job of each clip is not counted: it pays
     // for JIT compilation in every service and for the MongoDB stand-in's first touch of that much memory.
@@ -49,7 +54,7 @@ try
     foreach (var single in singles)
     {
         await Ffmpeg.ConvertAsync(clips[single.Seconds], Path.Combine(scratch.FullName, "warm-up.mp3"), ct);
-        single.WarmUp = await api.ConvertAsync(clips[single.Seconds], ct);
+        single.WarmUp = await TimedJob.ConvertAsync(gateway, token, clips[single.Seconds], ct);
         Progress($"{single.Seconds} s clip, warm-up: end to end {single.WarmUp.FirstByte.TotalSeconds:0.00} s");
     }
 
@@ -59,7 +64,7 @@ try
         for (var run = 1; run <= options.Runs; run++)
         {
             single.Bare.Add(await Ffmpeg.ConvertAsync(clip, Path.Combine(scratch.FullName, $"single-{single.Seconds}.mp3"), ct));
-            single.System.Add(await api.ConvertAsync(clip, ct));
+            single.System.Add(await TimedJob.ConvertAsync(gateway, token, clip, ct));
             var job = single.System[^1];
             Progress($"{single.Seconds} s clip, run {run}: bare {single.Bare[^1].TotalSeconds:0.00} s, end to end {job.FirstByte.TotalSeconds:0.00} s " +
                      $"(202 at {job.Accepted.TotalSeconds:0.00} s, converting seen at {job.Converting.TotalSeconds:0.00} s, done seen at {job.Done.TotalSeconds:0.00} s)");
@@ -80,7 +85,7 @@ try
         throughput.Bare.Add(stopwatch.Elapsed);
 
         stopwatch.Restart();
-        await Task.WhenAll(Enumerable.Range(0, jobs).Select(_ => api.ConvertAsync(clips[60], ct)));
+        await Task.WhenAll(Enumerable.Range(0, jobs).Select(_ => TimedJob.ConvertAsync(gateway, token, clips[60], ct)));
         throughput.System.Add(stopwatch.Elapsed);
         Progress($"throughput round {round}: bare {throughput.Bare[^1].TotalSeconds:0.00} s, " +
                  $"system {throughput.System[^1].TotalSeconds:0.00} s for {jobs} jobs");
@@ -92,8 +97,8 @@ try
     if (options.TransferMiB > 0)
     {
         var size = options.TransferMiB * 1024L * 1024;
-        var gatewayPid = system.GatewayProcessId();
-        var connectionString = await system.MediaConnectionStringAsync(ct);
+        var gatewayPid = system.ServiceProcessId("gateway");
+        var connectionString = await system.GetConnectionStringAsync("media", ct);
         // The stand-in stops answering while it snapshots its whole database (seconds per GiB, more on a busy
         // machine): a generous heartbeat timeout keeps the driver from dropping the upload's connection meanwhile.
         var mongoSettings = MongoClientSettings.FromConnectionString(connectionString);
@@ -102,19 +107,15 @@ try
         var database = mongo.GetDatabase(MongoUrl.Create(connectionString).DatabaseName);
 
         // Upload: any bytes will do (the job then fails: not a video), only the gateway's memory is measured.
-        Progress($"gateway process {gatewayPid}: {string.Join(' ', ProcFs.CommandLine(gatewayPid))}");
+        Progress($"gateway process {gatewayPid}: {ProcFs.CommandLine(gatewayPid)}");
         Progress($"uploading {options.TransferMiB} MiB through the gateway");
         await Task.Delay(TimeSpan.FromSeconds(2), ct);
         (var jobId, report.Upload) = await RssSampler.MeasureAsync(gatewayPid, size,
-            () => api.UploadAsync(new GeneratedContent(size), "noise.mp4", ct));
+            () => gateway.UploadForJobAsync(token, new GeneratedContent(size), "noise.mp4", ct));
 
         // The converter reads the whole video before it finds it is not one; then its video is removed, so the
         // MongoDB stand-in (all in memory) does not carry it into the download.
-        using (var waitForFailure = CancellationTokenSource.CreateLinkedTokenSource(ct))
-        {
-            waitForFailure.CancelAfter(TimeSpan.FromMinutes(10));
-            await api.WaitForJobAsync(jobId, TimeSpan.FromMilliseconds(500), waitForFailure.Token, "failed", "done");
-        }
+        await gateway.WaitForJobAsync(token, jobId, TimeSpan.FromMinutes(10), ct);
 
         var videos = new GridFSBucket(database, new GridFSBucketOptions { BucketName = "videos" });
         foreach (var video in await (await videos.FindAsync(Builders<GridFSFileInfo>.Filter.Eq("metadata.job_id", ObjectId.Parse(jobId)), cancellationToken: ct)).ToListAsync(ct))
@@ -128,7 +129,7 @@ try
         ObjectId fid;
         await using (var upload = await mp3s.OpenUploadStreamAsync("bench.mp3", new GridFSUploadOptions
                      {
-                         Metadata = new BsonDocument { ["owner_id"] = api.UserId, ["original_name"] = "bench.mp4" },
+                         Metadata = new BsonDocument { ["owner_id"] = userId, ["original_name"] = "bench.mp4" },
                      }, ct))
         {
             await GeneratedContent.WriteAsync(upload, size, ct);
@@ -139,7 +140,7 @@ try
         await Task.Delay(TimeSpan.FromSeconds(2), ct);
         (var received, report.Download) = await RssSampler.MeasureAsync(gatewayPid, size, async () =>
         {
-            using var response = await api.DownloadAsync(fid.ToString(), ct);
+            using var response = await gateway.DownloadAsync(token, fid.ToString(), ct);
             await using var body = await response.Content.ReadAsStreamAsync(ct);
             var buffer = new byte[1024 * 1024];
             long count = 0;
@@ -200,20 +201,6 @@ internal sealed record BenchOptions(int Runs, int[] Durations, int Jobs, int Tra
             i++;
         }
 
-        return new BenchOptions(runs, durations, jobs, transferMiB, clipFolder ?? Path.Combine(RepositoryRoot(), "bench", ".clips"));
-    }
-
-    /// <summary>The folder holding TuneSculptor.sln, found upwards from the program.</summary>
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "TuneSculptor.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("TuneSculptor.sln not found above the program: pass --clips DIR.");
+        return new BenchOptions(runs, durations, jobs, transferMiB, clipFolder ?? Repository.PathTo(Path.Combine("bench", ".clips")));
     }
 }

@@ -1,4 +1,4 @@
 using System.Runtime.Versioning;
 
-// The systems under test run Linux host processes (MariaDB, RabbitMQ, …) and are read through /proc.
+// The model is built for Linux host processes, and the tests write stand-in scripts with Unix file modes.
 [assembly: SupportedOSPlatform("linux")]

@@ -6,8 +6,8 @@ using TuneSculptor.Auth.Tokens;
 namespace TuneSculptor.Auth.Tests;
 
 /// <summary>
-/// The login decision in isolation: users and failure counts are in memory here on purpose (MySQL is covered by the
-/// system tests); the hasher is ASP.NET Core Identity's own, counted.
+/// The login decision in isolation: users and failure counts are in memory here on purpose (MySQL is covered by
+/// <see cref="AuthService.LoginThrottleTests"/>, on a real MariaDB); the hasher is ASP.NET Core Identity's own, counted.
 /// </summary>
 public sealed class LoginServiceTests : IDisposable
 {

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using k8s.Models;
-using TuneSculptor.AppHost.Tests.Harness;
+using TuneSculptor.Testing;
 
 namespace TuneSculptor.AppHost.Tests.Kubernetes;
 

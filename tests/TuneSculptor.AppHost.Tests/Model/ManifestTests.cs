@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using TuneSculptor.AppHost.Tests.Harness;
+using TuneSculptor.Testing;
 
 namespace TuneSculptor.AppHost.Tests.Model;
 

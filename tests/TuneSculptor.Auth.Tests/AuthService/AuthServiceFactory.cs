@@ -1,0 +1,56 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Logging;
+using TuneSculptor.Auth.Tokens;
+
+namespace TuneSculptor.Auth.Tests.AuthService;
+
+/// <summary>
+/// The auth service in-process, as the AppHost runs it in Development (the development account is seeded), on the
+/// database <paramref name="connectionString"/> names, with <paramref name="settings"/> on top of its own. Its log goes
+/// to the output of the test that caused it, shown when that test fails. (The factory's type argument only names auth's
+/// assembly: <c>Program</c> would be ambiguous here, since the AppHost, referenced through TuneSculptor.Testing, has one.)
+/// </summary>
+public sealed class AuthServiceFactory(string connectionString, IReadOnlyDictionary<string, string>? settings = null)
+    : WebApplicationFactory<AuthOptions>
+{
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>A client for the service; the migrations it runs at start-up are done (<c>/health</c> answers 200).</summary>
+    public async Task<HttpClient> CreateReadyClientAsync(CancellationToken cancellationToken)
+    {
+        var client = CreateClient();
+        var deadline = DateTime.UtcNow + ReadyTimeout;
+        while (true)
+        {
+            using var health = await client.GetAsync("/health", cancellationToken);
+            if (health.StatusCode == HttpStatusCode.OK)
+            {
+                return client;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"auth not ready within {ReadyTimeout.TotalSeconds:0} s: {await health.Content.ReadAsStringAsync(cancellationToken)}");
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("ConnectionStrings:authdb", connectionString);
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(name, value);
+        }
+
+        // Requests run in the test's context, so what the service logs for them lands in that test's output.
+        builder.UseTestServer(options => options.PreserveExecutionContext = true);
+        builder.ConfigureLogging(logging => logging.ClearProviders().AddProvider(new TestOutputLoggerProvider()));
+    }
+}

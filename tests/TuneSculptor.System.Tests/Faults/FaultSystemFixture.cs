@@ -1,0 +1,64 @@
+using TuneSculptor.System.Tests.Harness;
+using TuneSculptor.System.Tests.Pipeline;
+using TuneSculptor.System.Tests.WholeSystem;
+using TuneSculptor.Testing;
+
+namespace TuneSculptor.System.Tests.Faults;
+
+/// <summary>
+/// A system of its own for the fault tests, which kill and restart its processes: the shared one stays clean. The
+/// notification reaches the mail server through an <see cref="SmtpInterceptor"/>, so a test can strike between a
+/// mail's acceptance and its acknowledgement.
+/// </summary>
+public sealed class FaultSystemFixture : IAsyncLifetime
+{
+    private HostProcessSystem? _system;
+
+    public HostProcessSystem System => _system ?? throw new InvalidOperationException("The system did not start.");
+
+    public SmtpInterceptor Smtp { get; private set; } = null!;
+
+    public MediaSamples Media { get; } = new();
+
+    /// <summary>The long clip tests act on while it converts; made once.</summary>
+    public string LongVideo { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        Smtp = new SmtpInterceptor(async token => new Uri((await System.App.GetConnectionStringAsync("mail", token))!));
+        var making = Media.LongVideoAsync();
+        var system = await HostProcessSystem.StartAsync(builder =>
+        {
+            SystemFixture.Configure(builder);
+            HostProcessSystem.SetServiceEnvironment(builder, "gateway", "Uploads__MaxFileSize", (64 * 1024 * 1024).ToString(global::System.Globalization.CultureInfo.InvariantCulture));
+            HostProcessSystem.SetServiceEnvironment(builder, "notification", "ConnectionStrings__mail", Smtp.ConnectionString);
+        }, cancellationToken);
+        _system = system;
+        try
+        {
+            LongVideo = await making;
+            await system.WaitForHealthyAsync(cancellationToken);
+        }
+        catch
+        {
+            _system = null;
+            await system.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_system is not null)
+        {
+            await _system.DisposeAsync();
+        }
+
+        await Smtp.DisposeAsync();
+        Media.Dispose();
+    }
+}
+
+[CollectionDefinition]
+public sealed class FaultCollection : ICollectionFixture<FaultSystemFixture>;

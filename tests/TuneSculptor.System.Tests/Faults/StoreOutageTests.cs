@@ -1,0 +1,48 @@
+using TuneSculptor.System.Tests.Harness;
+using TuneSculptor.System.Tests.WholeSystem;
+
+namespace TuneSculptor.System.Tests.Faults;
+
+/// <summary>
+/// MongoDB goes away while a video converts and stays away: the job is retried as often as the queue allows, then
+/// failed; the failure is recorded once the store is back (the message is held until then), the user is told, and
+/// the message is dead-lettered.
+/// </summary>
+[Collection(typeof(FaultCollection))]
+public sealed class StoreOutageTests(FaultSystemFixture fixture) : IDisposable
+{
+    private readonly FaultScenario _scenario = new(fixture);
+
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_job_whose_store_is_gone_during_conversion_is_retried_then_failed_and_the_user_told()
+    {
+        await _scenario.WaitUntilQueuesAreEmptyAsync(Cancellation);
+        var (email, token) = await _scenario.Gateway.SignUpAsync(Cancellation);
+        var jobId = await _scenario.Gateway.UploadForJobAsync(token, fixture.LongVideo, Cancellation);
+        await _scenario.WaitForFfmpegAsync(Cancellation);
+        var mark = _scenario.System.LogMark("converter");
+
+        await _scenario.System.WhileStoppedAsync("mongodb", async () =>
+        {
+            // Every delivery fails (5 s to find no server, then a short wait), and the last one cannot record it.
+            await _scenario.WaitForLogAsync("converter", mark, $"Job {jobId} on video failed on its last attempt ({SystemFixture.DeliveryLimit + 1})", FaultScenario.JobTimeout, Cancellation);
+            await _scenario.WaitForLogAsync("converter", mark, $"Recording the failure of job {jobId} on video failed; trying again", FaultScenario.RecoveryTimeout, Cancellation);
+        }, FaultScenario.RecoveryTimeout, Cancellation, "gateway", "converter", "notification");
+
+        var job = await _scenario.WaitForJobAsync(token, jobId, FaultScenario.JobTimeout, Cancellation);
+        Assert.True(job.GetProperty("status").GetString() == "failed", job.ToString());
+        Assert.Contains("several attempts", job.GetProperty("error").GetString());
+        var mail = await _scenario.Mail.WaitForMailAsync(email, FaultScenario.JobTimeout, Cancellation);
+        Assert.Contains("several attempts", mail.Text);
+        Assert.Null(mail.DownloadFid);
+
+        await using var broker = await BrokerQueues.ConnectAsync(_scenario.System, Cancellation);
+        Assert.Single(await broker.PeekAsync("video.dead-letter", Cancellation), m => m.Body.Contains(jobId, StringComparison.Ordinal));
+        var attempts = global::System.Text.RegularExpressions.Regex.Count(_scenario.System.LogsSince("converter", mark), $"Job {jobId} on video failed on attempt");
+        Assert.Equal(SystemFixture.DeliveryLimit, attempts);
+    }
+
+    public void Dispose() => _scenario.Dispose();
+}

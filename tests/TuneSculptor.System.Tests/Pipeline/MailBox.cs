@@ -1,0 +1,90 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace TuneSculptor.System.Tests.Pipeline;
+
+/// <summary>smtp4dev's REST API: the mails the system sent, as a user would find them in their inbox.</summary>
+public sealed partial class MailBox(Uri mailUi) : IDisposable
+{
+    private readonly HttpClient _http = new() { BaseAddress = mailUi, Timeout = TimeSpan.FromSeconds(15) };
+
+    /// <summary>All mails to <paramref name="recipient"/>; they show in the API a moment after SMTP accepted them.</summary>
+    public async Task<IReadOnlyList<Mail>> ToAsync(string recipient, CancellationToken cancellationToken)
+    {
+        var mails = new List<Mail>();
+        for (var page = 1; ; page++)
+        {
+            var listing = await _http.GetFromJsonAsync<JsonElement>($"/api/messages?page={page}&pageSize=100", cancellationToken);
+            foreach (var message in listing.GetProperty("results").EnumerateArray())
+            {
+                if (message.GetProperty("to").EnumerateArray().Any(to => string.Equals(to.GetString(), recipient, StringComparison.OrdinalIgnoreCase)))
+                {
+                    var id = message.GetProperty("id").GetString()!;
+                    var text = await _http.GetStringAsync($"/api/messages/{id}/plaintext", cancellationToken);
+                    var html = await _http.GetStringAsync($"/api/messages/{id}/html", cancellationToken);
+                    mails.Add(new Mail(id, message.GetProperty("subject").GetString()!, text, html));
+                }
+            }
+
+            if (page >= listing.GetProperty("pageCount").GetInt32())
+            {
+                return mails;
+            }
+        }
+    }
+
+    public async Task<Mail> WaitForMailAsync(string recipient, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if ((await ToAsync(recipient, cancellationToken)).FirstOrDefault() is { } mail)
+            {
+                return mail;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"No mail to {recipient} within {timeout.TotalSeconds:0} s.");
+            }
+
+            await Task.Delay(300, cancellationToken);
+        }
+    }
+
+    /// <summary>Waits until <paramref name="recipient"/> has at least <paramref name="count"/> mails; returns them all.</summary>
+    public async Task<IReadOnlyList<Mail>> WaitForMailsAsync(string recipient, int count, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var mails = await ToAsync(recipient, cancellationToken);
+            if (mails.Count >= count)
+            {
+                return mails;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{mails.Count} of {count} mails to {recipient} within {timeout.TotalSeconds:0} s.");
+            }
+
+            await Task.Delay(500, cancellationToken);
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    public sealed partial record Mail(string Id, string Subject, string Text, string Html)
+    {
+        /// <summary>The download link in the mail's text, if it has one.</summary>
+        public string? DownloadLink => LinkPattern().Match(Text) is { Success: true } match ? match.Value : null;
+
+        /// <summary>The mp3 the download link points at.</summary>
+        public string? DownloadFid => LinkPattern().Match(Text) is { Success: true } match ? match.Groups["fid"].Value : null;
+
+        [GeneratedRegex(@"https?://\S+/download\?fid=(?<fid>[0-9a-f]{24})")]
+        private static partial Regex LinkPattern();
+    }
+}

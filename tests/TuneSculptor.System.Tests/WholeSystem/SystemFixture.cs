@@ -1,0 +1,87 @@
+using TuneSculptor.System.Tests.Harness;
+using TuneSculptor.Testing;
+
+namespace TuneSculptor.System.Tests.WholeSystem;
+
+/// <summary>
+/// One running system shared by the tests of <see cref="SystemCollection"/>, its services exporting their telemetry
+/// to <see cref="Telemetry"/>.
+/// </summary>
+public sealed class SystemFixture : IAsyncLifetime
+{
+    private HostProcessSystem? _system;
+    private OtlpReceiver? _telemetry;
+
+    public HostProcessSystem System => _system ?? throw new InvalidOperationException("The system did not start.");
+
+    /// <summary>Every span and metric the services exported since the start.</summary>
+    public OtlpReceiver Telemetry => _telemetry ?? throw new InvalidOperationException("The telemetry receiver did not start.");
+
+    public async ValueTask InitializeAsync()
+    {
+        var telemetry = await OtlpReceiver.StartAsync(TestContext.Current.CancellationToken);
+        _telemetry = telemetry;
+        var system = await HostProcessSystem.StartAsync(builder => Configure(builder, telemetry), TestContext.Current.CancellationToken);
+        try
+        {
+            await system.WaitForHealthyAsync(TestContext.Current.CancellationToken);
+        }
+        catch
+        {
+            await system.DisposeAsync();
+            throw;
+        }
+
+        _system = system;
+    }
+
+    /// <summary>The upload limit, lowered so that "too large" can be tested with a small file.</summary>
+    public const long MaxUploadSize = 8 * 1024 * 1024;
+
+    /// <summary>Deliveries of a message before it is failed and dead-lettered (the default, stated so tests can count).</summary>
+    public const int DeliveryLimit = 5;
+
+    private static void Configure(IDistributedApplicationTestingBuilder builder, OtlpReceiver telemetry)
+    {
+        // With the dashboard disabled Aspire still points every project at http://localhost:4317 (gRPC), where nothing
+        // of ours listens; these are added after its settings, so they win.
+        foreach (var service in builder.Resources.OfType<ProjectResource>().Select(project => project.Name))
+        {
+            foreach (var (name, value) in telemetry.ServiceEnvironment)
+            {
+                HostProcessSystem.SetServiceEnvironment(builder, service, name, value);
+            }
+        }
+
+        Configure(builder);
+    }
+
+    /// <summary>Settings the shared system runs with, for tests that would otherwise wait for defaults.</summary>
+    public static void Configure(IDistributedApplicationTestingBuilder builder)
+    {
+        HostProcessSystem.SetServiceEnvironment(builder, "gateway", "Uploads__MaxFileSize", MaxUploadSize.ToString(global::System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var service in new[] { "gateway", "converter", "notification" })
+        {
+            // Transient failures are retried after 0.2 s, 0.4 s, … instead of 1 s, 2 s, …
+            HostProcessSystem.SetServiceEnvironment(builder, service, "Messaging__RetryDelay", "00:00:00.2");
+            HostProcessSystem.SetServiceEnvironment(builder, service, "Messaging__DeliveryLimit", DeliveryLimit.ToString(global::System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_system is not null)
+        {
+            await _system.DisposeAsync();
+        }
+
+        // After the services: they flush their telemetry when they stop.
+        if (_telemetry is not null)
+        {
+            await _telemetry.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition]
+public sealed class SystemCollection : ICollectionFixture<SystemFixture>;
