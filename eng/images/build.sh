@@ -2,9 +2,12 @@
 # Builds the images of the given kinds from eng/images/<kind>/ (a Containerfile over the Debian base of
 # debian-base.sh, and the image's name in <kind>/image) and prints one image reference per line:
 #   eng/images/build.sh mariadb rabbitmq     # localhost/tunesculptor/mariadb:10.11, then …/rabbitmq:3.10
-# Cached: an image is rebuilt only when its build context (the kind's folder, plus what its optional
-# prepare-context.sh adds) or the base image changed; the hash of both is the image's org.tunesculptor.recipe label.
-# Progress goes to stderr. Needs podman (and mmdebstrap for the base).
+# A kind whose image needs more than its folder has a context.sh:
+#   context.sh identify      prints what identifies those inputs (versions, hashes): cheap, run every time
+#   context.sh fill DIR      adds them to the build context DIR: run only when building
+# Cached: an image is rebuilt only when its folder, its inputs' identity or the base image changed; the hash of the
+# three is the image's org.tunesculptor.recipe label. Progress goes to stderr. Needs podman (and mmdebstrap for the
+# base).
 set -euo pipefail
 
 images_root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -12,6 +15,10 @@ repo_root=$(cd "$images_root/../.." && pwd)
 export repo_root
 
 say() { echo "[images] $*" >&2; }
+
+# Build contexts made so far, removed however the script ends.
+contexts=()
+trap 'rm -rf "${contexts[@]}"' EXIT
 
 if [ $# -eq 0 ]; then
   echo "usage: $0 <kind>...   (kinds: $(cd "$images_root" && ls -d */ | tr -d / | tr '\n' ' '))" >&2
@@ -35,17 +42,12 @@ build_one() {
   local image
   image=$(tr -d '[:space:]' < "$recipe/image")
 
-  local context
-  context=$(mktemp -d -t "tunesculptor-image-$kind.XXXXXX")
-  # shellcheck disable=SC2064 # the context's path is fixed now
-  trap "rm -rf '$context'" RETURN
-  cp -a "$recipe/." "$context/"
-  rm -f "$context/image" "$context/prepare-context.sh"
-  if [ -x "$recipe/prepare-context.sh" ]; then
-    "$recipe/prepare-context.sh" "$context" >&2
+  local inputs=""
+  if [ -x "$recipe/context.sh" ]; then
+    inputs=$("$recipe/context.sh" identify)
   fi
   local hash
-  hash=$(printf '%s %s' "$(hash_tree "$context")" "$base_id" | sha256sum | cut -d' ' -f1)
+  hash=$(printf '%s\n%s\n%s' "$(hash_tree "$recipe")" "$inputs" "$base_id" | sha256sum | cut -d' ' -f1)
 
   local existing_hash existing_id=""
   existing_hash=$(podman image inspect --format '{{index .Labels "org.tunesculptor.recipe"}}' "$image" 2> /dev/null || true)
@@ -54,6 +56,15 @@ build_one() {
     return
   fi
   [ -z "$existing_hash" ] || existing_id=$(podman image inspect --format '{{.Id}}' "$image")
+
+  local context
+  context=$(mktemp -d -t "tunesculptor-image-$kind.XXXXXX")
+  contexts+=("$context")
+  cp -a "$recipe/." "$context/"
+  rm -f "$context/image" "$context/context.sh"
+  if [ -x "$recipe/context.sh" ]; then
+    "$recipe/context.sh" fill "$context" >&2
+  fi
 
   say "building $image ($([ -n "$existing_hash" ] && echo 'its recipe changed' || echo 'not built yet'))"
   local started=$SECONDS
