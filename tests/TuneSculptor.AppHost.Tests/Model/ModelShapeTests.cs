@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using TuneSculptor.Hosting.MongoDB;
 using TuneSculptor.Hosting.MySql;
 using TuneSculptor.Hosting.RabbitMQ;
@@ -7,18 +8,18 @@ using TuneSculptor.Testing;
 namespace TuneSculptor.AppHost.Tests.Model;
 
 /// <summary>The AppHost's model as each runtime builds it (nothing is started).</summary>
-public sealed class ModelShapeTests
+public sealed partial class ModelShapeTests
 {
     private static readonly string[] Servers = ["mysql", "mongodb", "rabbitmq", "mail"];
 
     [Fact]
-    public async Task With_containers_each_server_is_its_official_image_with_a_data_volume()
+    public async Task With_containers_each_server_is_its_official_image_pinned_in_full_with_a_data_volume()
     {
         var resources = await BuildModelAsync("--INFRASTRUCTURE_RUNTIME=containers", "--INFRASTRUCTURE_IMAGES=official");
 
-        Assert.Equal("mysql:8.4", Image(resources["mysql"]));
-        Assert.Equal("mongo:8.0", Image(resources["mongodb"]));
-        Assert.Equal("rabbitmq:4-management", Image(resources["rabbitmq"]));
+        Assert.Equal("mariadb:10.11.19", Image(resources["mysql"]));
+        Assert.Equal("mongo:8.0.29", Image(resources["mongodb"]));
+        Assert.Equal("rabbitmq:4.3.5-management", Image(resources["rabbitmq"]));
         Assert.Equal("smtp4dev:3.15.0", Image(resources["mail"]));
         foreach (var server in new[] { "mysql", "mongodb", "rabbitmq" })
         {
@@ -74,6 +75,18 @@ public sealed class ModelShapeTests
     }
 
     [Fact]
+    public async Task The_mysql_container_runs_the_MariaDB_line_the_host_processes_and_the_tests_run()
+    {
+        var resources = await BuildModelAsync("--INFRASTRUCTURE_RUNTIME=containers");
+        var hostVersion = await Repository.RunAsync("mariadbd", ["--version"], TestContext.Current.CancellationToken);
+
+        // e.g. "mariadbd  Ver 10.11.19-MariaDB-0+deb12u1 for debian-linux-gnu": the 10.11 line, whatever the patch.
+        var line = MariaDbLine().Match(hostVersion);
+        Assert.True(line.Success, $"Not a MariaDB version: {hostVersion}");
+        Assert.StartsWith($"mariadb:{line.Groups["line"].Value}.", Image(resources["mysql"]));
+    }
+
+    [Fact]
     public async Task Auto_picks_host_processes_when_the_container_runtime_does_not_answer()
     {
         var folder = Directory.CreateTempSubdirectory("tunesculptor-runtime-");
@@ -115,6 +128,9 @@ public sealed class ModelShapeTests
             args, (options, _) => options.DisableDashboard = true, TestContext.Current.CancellationToken);
         return builder.Resources.ToDictionary(r => r.Name);
     }
+
+    [GeneratedRegex(@"Ver (?<line>\d+\.\d+)\.\d+-MariaDB")]
+    private static partial Regex MariaDbLine();
 
     private static string Image(IResource resource)
     {
