@@ -77,7 +77,7 @@ public sealed partial class ModelShapeTests
     [Fact]
     public async Task The_mysql_container_runs_the_MariaDB_line_the_host_processes_and_the_tests_run()
     {
-        var resources = await BuildModelAsync("--INFRASTRUCTURE_RUNTIME=containers");
+        var resources = await BuildModelAsync("--INFRASTRUCTURE_RUNTIME=containers", "--INFRASTRUCTURE_IMAGES=official");
         var hostVersion = await Repository.RunAsync("mariadbd", ["--version"], TestContext.Current.CancellationToken);
 
         // e.g. "mariadbd  Ver 10.11.19-MariaDB-0+deb12u1 for debian-linux-gnu": the 10.11 line, whatever the patch.
