@@ -25,7 +25,8 @@ if [ $# -eq 0 ]; then
   exit 2
 fi
 
-base_image=$("$images_root/debian-base.sh")
+# One base build at a time too: two runs starting on a fresh machine would otherwise both run mmdebstrap.
+base_image=$(flock "${TMPDIR:-/tmp}/tunesculptor-image-debian-base.lock" "$images_root/debian-base.sh")
 base_id=$(podman image inspect --format '{{.Id}}' "$base_image")
 
 # A hash of a folder's file names, modes and contents, independent of timestamps and of where it is.
