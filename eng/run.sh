@@ -2,6 +2,7 @@
 # Sets up what is missing and runs the whole system from the AppHost, with the Aspire dashboard.
 # Stops everything on Ctrl+C or SIGTERM. Settings (environment variables, defaults in brackets):
 #   INFRASTRUCTURE_RUNTIME [auto]  auto | containers | host-processes
+#   INFRASTRUCTURE_IMAGES [auto]   auto | official | local  (containers: pulled, or built here by eng/images/build.sh)
 #   DASHBOARD_PORT [15888]  GATEWAY_PORT [8080]  RABBITMQ_MANAGEMENT_PORT [15672]  MAIL_UI_PORT [8025]
 #   HOST_PROCESSES_DATA_ROOT [~/.local/share/tunesculptor]  where host-process servers keep their data
 set -euo pipefail
