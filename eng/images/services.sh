@@ -19,6 +19,10 @@ base_repository=tunesculptor/aspnet:10.0
 
 say() { echo "[images] $*" >&2; }
 
+# One build at a time on this machine, so concurrent runs and tests wait instead of building twice.
+exec {lock}> "${TMPDIR:-/tmp}/tunesculptor-image-services.lock"
+flock "$lock"
+
 base=$("$here/aspnet-base.sh")
 
 # Everything the four builds read, by content (tracked and new files alike; bin/ and obj/ are ignored by git).
@@ -86,10 +90,17 @@ YAML
 
   registry="localhost:$port"
   say "building ${stale[*]} on $base (served as $registry/$base_repository by a private registry)"
+  started=$SECONDS
   podman push --quiet --tls-verify=false --format v2s2 "$base" "$registry/$base_repository" >&2
-  CONTAINER_ENGINE=podman CONTAINER_BASE_IMAGE="$registry/$base_repository" IMAGE_INPUTS="$inputs" \
+  # The build's chatter (restore, publish, apt) goes to a log, shown only when it fails.
+  if ! CONTAINER_ENGINE=podman CONTAINER_BASE_IMAGE="$registry/$base_repository" IMAGE_INPUTS="$inputs" \
     DOTNET_CONTAINER_INSECURE_REGISTRIES="$registry" \
-    "$repo_root/deploy/build-images.sh" "${stale[@]}" >&2
+    "$repo_root/deploy/build-images.sh" "${stale[@]}" > "$work/build.log" 2>&1; then
+    cat "$work/build.log" >&2
+    echo "services.sh: deploy/build-images.sh failed (its output is above)" >&2
+    exit 1
+  fi
+  say "built ${stale[*]} in $((SECONDS - started)) s"
 fi
 
 for service in "${services[@]}"; do
