@@ -14,9 +14,11 @@ set -euo pipefail
 
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 engine=${CONTAINER_ENGINE:-docker}
+build_options=()
 case "$engine" in
   docker) local_registry=Docker ;;
-  podman) local_registry=Podman ;;
+  # No intermediate images: each build starts from a new app image, so they would only pile up.
+  podman) local_registry=Podman; build_options=(--layers=false) ;;
   *) echo "CONTAINER_ENGINE must be docker or podman, not '$engine'" >&2; exit 1 ;;
 esac
 "$engine" info > /dev/null
@@ -38,7 +40,7 @@ for service in "${services[@]}"; do
   # The converter: the SDK builds the app image, then ffmpeg is layered on under the name the manifests use.
   image=$(dotnet msbuild "$project" -getProperty:ContainerRepository):$(dotnet msbuild "$project" -getProperty:ContainerImageTag)
   "${publish[@]}" "$project" -p:ContainerRepository="${image%%:*}-app"
-  "$engine" build --build-arg APP_IMAGE="${image%%:*}-app:${image##*:}" -t "$image" "$repo_root/deploy/images/converter"
+  "$engine" build "${build_options[@]}" --build-arg APP_IMAGE="${image%%:*}-app:${image##*:}" -t "$image" "$repo_root/deploy/images/converter"
 done
 
 "$engine" images --filter reference='tunesculptor/*'

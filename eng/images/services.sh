@@ -42,7 +42,16 @@ for service in "${services[@]}"; do
   [ "$label" = "$inputs" ] || stale+=("$service")
 done
 
+image_id() { podman image inspect --format '{{.Id}}' "$1" 2> /dev/null || true; }
+
 if [ ${#stale[@]} -gt 0 ]; then
+  # The builds being replaced (the converter's app image too), removed once the new ones are tagged.
+  previous=()
+  for service in "${stale[@]}"; do
+    previous+=("$(image_id "$(image_name "$service")")")
+    [ "$service" != converter ] || previous+=("$(image_id "$(image_name converter-app)")")
+  done
+
   work=$(mktemp -d)
   registry_pid=""
   stop_registry() {
@@ -101,6 +110,12 @@ YAML
     exit 1
   fi
   say "built ${stale[*]} in $((SECONDS - started)) s"
+
+  current=" $(for service in "${services[@]}" converter-app; do image_id "$(image_name "$service")"; done | tr '\n' ' ')"
+  for id in "${previous[@]}"; do
+    [ -n "$id" ] && [[ "$current" != *" $id "* ]] || continue
+    podman rmi "$id" > /dev/null 2>&1 || say "kept the previous build $id: it is still in use (podman rmi $id says why)"
+  done
 fi
 
 for service in "${services[@]}"; do
