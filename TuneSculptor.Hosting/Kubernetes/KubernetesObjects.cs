@@ -96,7 +96,7 @@ internal static class KubernetesObjects
         },
     };
 
-    /// <summary>The image a container resource of the model runs, e.g. <c>docker.io/library/mysql:8.4</c>.</summary>
+    /// <summary>The image a container resource of the model runs, e.g. <c>docker.io/library/mariadb:10.11.19</c>.</summary>
     public static string ImageOf(IResource resource)
     {
         if (!resource.TryGetLastAnnotation<ContainerImageAnnotation>(out var image))

@@ -10,7 +10,11 @@ internal static class MongoDBServerImage
 
     public const string Image = "library/mongo";
 
-    public const string Tag = "8.0";
+    /// <summary>
+    /// MongoDB 8.0, pinned in full: the newest 8.0 release listed in docker-library/official-images
+    /// (<c>library/mongo</c>, 2026-08-21: <c>8.0.29</c>, Ubuntu noble on Linux).
+    /// </summary>
+    public const string Tag = "8.0.29";
 
     /// <summary>The port the server listens on in the container.</summary>
     public const int Port = 27017;

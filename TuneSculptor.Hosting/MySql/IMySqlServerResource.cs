@@ -2,7 +2,10 @@ using TuneSculptor.Hosting.Runtime;
 
 namespace TuneSculptor.Hosting.MySql;
 
-/// <summary>A MySQL server: the official container, or MariaDB from the host's packages.</summary>
+/// <summary>
+/// A MySQL-protocol server, MariaDB in every form: the official <c>mariadb</c> container, or <c>mariadbd</c> from the
+/// host's packages.
+/// </summary>
 public interface IMySqlServerResource : IServerResource
 {
     ParameterResource PasswordParameter { get; }

@@ -13,7 +13,10 @@ public static class MySqlServerBuilderExtensions
     private const string LauncherFolder = "MySql";
     private const string Launcher = "mariadb.sh";
 
-    /// <summary>Adds a MySQL server (root user, generated password), as Aspire.Hosting.MySql's <c>AddMySql</c> does.</summary>
+    /// <summary>
+    /// Adds a MySQL-protocol server (root user, generated password), as Aspire.Hosting.MySql's <c>AddMySql</c> does:
+    /// MariaDB in every form (<see cref="MySqlServerImage"/>), reached with MySqlConnector.
+    /// </summary>
     public static IResourceBuilder<IMySqlServerResource> AddMySqlServer(
         this IDistributedApplicationBuilder builder, [ResourceName] string name, IResourceBuilder<ParameterResource>? password = null)
     {
@@ -29,7 +32,7 @@ public static class MySqlServerBuilderExtensions
                 .WithServerEndpoint(PrimaryEndpointName, "MYSQL_TCP_PORT");
 
         return server
-            .WithEnvironment("MYSQL_ROOT_PASSWORD", ReferenceExpression.Create($"{passwordParameter}"))
+            .WithEnvironment(MySqlServerImage.RootPasswordVariable, ReferenceExpression.Create($"{passwordParameter}"))
             .WithIconName("Database")
             .WithConnectionHealthCheck(PingAsync)
             .OnResourceReady(CreateDatabasesAsync)

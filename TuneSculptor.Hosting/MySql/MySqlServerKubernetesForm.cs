@@ -5,20 +5,28 @@ using static TuneSculptor.Hosting.Kubernetes.KubernetesObjects;
 
 namespace TuneSculptor.Hosting.MySql;
 
-/// <summary>MySQL with its database and an app user created by the image on first start; the services use the app user.</summary>
+/// <summary>
+/// MariaDB (the official image, as in the containers form) with its database and an app user created by the image on
+/// first start; the services use the app user.
+/// </summary>
 internal sealed class MySqlServerKubernetesForm(IMySqlServerResource mysql) : IKubernetesForm
 {
     public const string AppUser = "tunesculptor";
 
-    private readonly SecretValue _rootPassword = new($"{mysql.Name}-root-password", "value", "MYSQL_ROOT_PASSWORD");
-    private readonly SecretValue _appPassword = SecretValue.For(mysql.PasswordParameter) with { Variable = "MYSQL_PASSWORD" };
+    private readonly SecretValue _rootPassword = new($"{mysql.Name}-root-password", "value", MySqlServerImage.RootPasswordVariable);
+    private readonly SecretValue _appPassword = SecretValue.For(mysql.PasswordParameter) with { Variable = MySqlServerImage.PasswordVariable };
 
     private string Database => mysql.Databases.Values.SingleOrDefault()
         ?? throw new NotSupportedException($"'{mysql.Name}' must have exactly one database to be published (the image creates one).");
 
     public IEnumerable<IKubernetesObject> Objects()
     {
-        var probe = new List<string> { "sh", "-c", "mysqladmin ping -h 127.0.0.1 -uroot -p\"$MYSQL_ROOT_PASSWORD\" --silent" };
+        // The image's own health check, with the credentials its entrypoint wrote into the data folder for it (a
+        // user with USAGE only, so no password of ours in a probe): ready once a client can connect over TCP and
+        // InnoDB has finished starting (crash recovery included); alive while it accepts connections. Not
+        // `mysqladmin`: newer MariaDB images no longer ship the mysql* names.
+        var ready = new List<string> { "healthcheck.sh", "--connect", "--innodb_initialized" };
+        var alive = new List<string> { "healthcheck.sh", "--connect" };
         yield return Service(mysql.Name, "backing-service", [ServicePort("mysql", MySqlServerImage.SqlPort, "mysql")]);
         yield return StatefulSet(mysql.Name, 1, new V1PodSpec
         {
@@ -26,19 +34,19 @@ internal sealed class MySqlServerKubernetesForm(IMySqlServerResource mysql) : IK
             [
                 new V1Container
                 {
-                    Name = "mysql",
+                    Name = "mariadb",
                     Image = ImageOf(mysql),
                     Ports = [ContainerPort("mysql", MySqlServerImage.SqlPort)],
                     Env =
                     [
                         _rootPassword.ToEnvVar(),
-                        Env("MYSQL_DATABASE", Database),
-                        Env("MYSQL_USER", AppUser),
+                        Env(MySqlServerImage.DatabaseVariable, Database),
+                        Env(MySqlServerImage.UserVariable, AppUser),
                         _appPassword.ToEnvVar(),
                     ],
                     VolumeMounts = [new V1VolumeMount { Name = "data", MountPath = MySqlServerImage.DataPath }],
-                    ReadinessProbe = ExecProbe(probe, periodSeconds: 10, failureThreshold: 3),
-                    LivenessProbe = ExecProbe(probe, periodSeconds: 20, failureThreshold: 6, initialDelaySeconds: 60),
+                    ReadinessProbe = ExecProbe(ready, periodSeconds: 10, failureThreshold: 3),
+                    LivenessProbe = ExecProbe(alive, periodSeconds: 20, failureThreshold: 6, initialDelaySeconds: 60),
                     Resources = Resources("250m", "512Mi", cpuLimit: null, "1Gi"),
                 },
             ],

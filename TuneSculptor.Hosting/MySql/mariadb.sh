@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs a private MariaDB server for the `mysql` resource when no container runtime is available.
-# Inputs (environment, set by the AppHost): DATA_DIR, MYSQL_TCP_PORT, MYSQL_ROOT_PASSWORD.
+# Inputs (environment, set by the AppHost): DATA_DIR, MYSQL_TCP_PORT (the port, under the name MariaDB's own tools
+# read), MARIADB_ROOT_PASSWORD (the official image's name for it, so the model sets the same name for both forms).
 set -euo pipefail
-: "${DATA_DIR:?}" "${MYSQL_TCP_PORT:?}" "${MYSQL_ROOT_PASSWORD:?}"
+: "${DATA_DIR:?}" "${MYSQL_TCP_PORT:?}" "${MARIADB_ROOT_PASSWORD:?}"
 
 mysql_data="$DATA_DIR/data"
 mkdir -p "$DATA_DIR"
@@ -17,7 +18,7 @@ fi
 
 # Applied at every start, so the root password always matches the AppHost's (generated, persisted) parameter,
 # even if it changed since the data folder was created. Doubling quotes escapes them inside the SQL literal.
-password_sql=${MYSQL_ROOT_PASSWORD//\'/\'\'}
+password_sql=${MARIADB_ROOT_PASSWORD//\'/\'\'}
 init_file="$DATA_DIR/init.sql"
 umask 077
 cat > "$init_file" <<SQL

@@ -10,7 +10,12 @@ internal static class RabbitMQBrokerImage
 
     public const string Image = "library/rabbitmq";
 
-    public const string Tag = "4-management";
+    /// <summary>
+    /// RabbitMQ 4.3 with the management plugin, pinned in full: the newest 4.x release listed in
+    /// docker-library/official-images (<c>library/rabbitmq</c>, 2026-08-21: <c>4.3.5-management</c>). The queue
+    /// worker behaves the same here and on the hosts' 3.10 (it rejects, never nacks, to retry).
+    /// </summary>
+    public const string Tag = "4.3.5-management";
 
     /// <summary>The AMQP port in the container.</summary>
     public const int AmqpPort = 5672;

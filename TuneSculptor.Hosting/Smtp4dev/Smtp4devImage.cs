@@ -10,7 +10,11 @@ internal static class Smtp4devImage
 
     public const string Image = "rnwood/smtp4dev";
 
-    /// <summary>Also the version of the dotnet tool (see the repository's tool manifest).</summary>
+    /// <summary>
+    /// Also the version of the dotnet tool (see the repository's tool manifest), so both forms run one smtp4dev. The
+    /// image is tagged with each release's version on Docker Hub (<c>rnwood/smtp4dev:3.15.0</c>, as public test
+    /// set-ups pin it).
+    /// </summary>
     public const string Tag = "3.15.0";
 
     /// <summary>The SMTP port in the container.</summary>

@@ -1,3 +1,4 @@
+using MongoDB.Driver;
 using TuneSculptor.Contracts;
 
 namespace TuneSculptor.Storage;
@@ -21,8 +22,24 @@ internal sealed class JobSubmissions(JobsCollection jobs) : IJobSubmissions
             CreatedAt = now,
             UpdatedAt = now,
         };
-        await jobs.Documents.InsertOneAsync(created, cancellationToken: cancellationToken);
-        return created;
+        try
+        {
+            await jobs.Documents.InsertOneAsync(created, cancellationToken: cancellationToken);
+            return created;
+        }
+        catch (MongoWriteException ex) when (ex.WriteError.Category == ServerErrorCategory.DuplicateKey)
+        {
+            // The same insert arriving twice (a write retried after a lost reply) is the same submission: the job
+            // stored first stands. Another submission under a used id would be a bug in minting ids, never data to
+            // overwrite.
+            var stored = await jobs.FindAsync(job.Id, cancellationToken);
+            if (stored is not null && stored.OwnerId == job.OwnerId && stored.VideoFileId == job.VideoFileId)
+            {
+                return stored;
+            }
+
+            throw new InvalidOperationException($"Job {job.Id} already exists for another submission.", ex);
+        }
     }
 
     public Task DeleteAsync(JobId id, CancellationToken cancellationToken) =>

@@ -17,7 +17,15 @@ internal sealed class JobsCollection
 
     public IMongoCollection<Job> Documents { get; }
 
-    public DateTime Now => _time.GetUtcNow().UtcDateTime;
+    /// <summary>Now, to the millisecond: what a BSON date holds, so a job returned equals the job stored.</summary>
+    public DateTime Now
+    {
+        get
+        {
+            var now = _time.GetUtcNow().UtcDateTime;
+            return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
+        }
+    }
 
     public static FilterDefinitionBuilder<Job> Filter => Builders<Job>.Filter;
 
@@ -27,4 +35,18 @@ internal sealed class JobsCollection
 
     public async Task<Job?> FindAsync(JobId id, CancellationToken cancellationToken) =>
         await Documents.Find(ById(id)).FirstOrDefaultAsync(cancellationToken);
+
+    /// <summary>
+    /// The indexes the per-owner stores' queries need: a user's jobs newest first (the gateway's list, paged), and
+    /// the unfinished jobs oldest first (the converter's sweep of abandoned jobs). Idempotent.
+    /// </summary>
+    public static Task CreateIndexesAsync(IMongoDatabase database, CancellationToken cancellationToken)
+    {
+        var keys = Builders<Job>.IndexKeys;
+        return database.GetCollection<Job>("jobs").Indexes.CreateManyAsync(
+        [
+            new CreateIndexModel<Job>(keys.Ascending(j => j.OwnerId).Descending(j => j.CreatedAt).Descending(j => j.Id)),
+            new CreateIndexModel<Job>(keys.Ascending(j => j.Status).Ascending(j => j.UpdatedAt)),
+        ], cancellationToken);
+    }
 }

@@ -11,6 +11,24 @@ internal sealed class MediaBucket<TMetadata>(IMongoDatabase database, string nam
     private readonly GridFSBucket _bucket = new(database, new GridFSBucketOptions { BucketName = name });
 
     /// <summary>
+    /// GridFS's own indexes, as the driver would create them on a first upload into an empty bucket (a chunk stored
+    /// once per file and position: the uniqueness a file's integrity relies on), made sure of whatever the bucket
+    /// holds; and the upload date alone, for the retention sweep (<see cref="FindStoredBeforeAsync"/>). Idempotent.
+    /// </summary>
+    public async Task CreateIndexesAsync(CancellationToken cancellationToken)
+    {
+        var files = Builders<BsonDocument>.IndexKeys;
+        await database.GetCollection<BsonDocument>($"{name}.files").Indexes.CreateManyAsync(
+        [
+            new CreateIndexModel<BsonDocument>(files.Ascending("filename").Ascending("uploadDate")),
+            new CreateIndexModel<BsonDocument>(files.Ascending("uploadDate")),
+        ], cancellationToken);
+        await database.GetCollection<BsonDocument>($"{name}.chunks").Indexes.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(files.Ascending("files_id").Ascending("n"), new CreateIndexOptions { Unique = true }),
+            cancellationToken: cancellationToken);
+    }
+
+    /// <summary>
     /// Stores <paramref name="content"/> as it arrives. Past <paramref name="maxLength"/> bytes, or if reading fails,
     /// the partial file is removed and the exception propagates.
     /// </summary>

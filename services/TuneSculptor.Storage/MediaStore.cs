@@ -20,6 +20,12 @@ public sealed class MediaStore
         _mp3s = new MediaBucket<Mp3Metadata>(database, "mp3s");
     }
 
+    internal async Task CreateIndexesAsync(CancellationToken cancellationToken)
+    {
+        await _videos.CreateIndexesAsync(cancellationToken);
+        await _mp3s.CreateIndexesAsync(cancellationToken);
+    }
+
     /// <summary>
     /// Stores <paramref name="content"/> as it arrives. Past <paramref name="maxLength"/> bytes, or if reading fails,
     /// the partial file is removed and the exception propagates.

@@ -17,8 +17,9 @@ public static class MongoDatabaseExtensions
 
     /// <summary>
     /// Registers <see cref="IMongoClient"/>, the <see cref="IMongoDatabase"/> named in the connection string
-    /// <paramref name="connectionName"/>, the media store on it, the driver's tracing, and a readiness check that pings
-    /// it. Each service adds its own view of the jobs (<see cref="JobStorageExtensions"/>).
+    /// <paramref name="connectionName"/>, the media store on it, the driver's tracing, the creation of its indexes
+    /// (<see cref="StorageIndexes"/>, in the background), and a readiness check: the database answers and the indexes
+    /// are in place. Each service adds its own view of the jobs (<see cref="JobStorageExtensions"/>).
     /// </summary>
     public static IHostApplicationBuilder AddMongoDatabase(this IHostApplicationBuilder builder, string connectionName)
     {
@@ -40,6 +41,8 @@ public static class MongoDatabaseExtensions
         builder.Services.AddSingleton(services => services.GetRequiredService<IMongoClient>().GetDatabase(url.DatabaseName));
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<MediaStore>();
+        builder.Services.AddSingleton<StorageIndexInitializer>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<StorageIndexInitializer>());
         builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddSource(DriverActivitySource));
         builder.Services.AddHealthChecks().AddCheck<MongoDatabaseHealthCheck>(HealthCheckName, HealthStatus.Unhealthy, timeout: TimeSpan.FromSeconds(5));
         return builder;

@@ -4,14 +4,19 @@ using MongoDB.Driver;
 
 namespace TuneSculptor.Storage;
 
-/// <summary>Readiness: the database answers a ping. A failure is reported with the exception's message.</summary>
-internal sealed class MongoDatabaseHealthCheck(IMongoDatabase database) : IHealthCheck
+/// <summary>
+/// Readiness: the database answers a ping and the indexes the queries need are in place. A failure is reported with
+/// the exception's message.
+/// </summary>
+internal sealed class MongoDatabaseHealthCheck(IMongoDatabase database, StorageIndexInitializer indexes) : IHealthCheck
 {
     private static readonly BsonDocument Ping = new("ping", 1);
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         await database.RunCommandAsync<BsonDocument>(Ping, cancellationToken: cancellationToken);
-        return HealthCheckResult.Healthy($"database '{database.DatabaseNamespace.DatabaseName}' answers");
+        return indexes.NotReadyReason is { } reason
+            ? HealthCheckResult.Unhealthy($"database '{database.DatabaseNamespace.DatabaseName}' answers, but {reason}")
+            : HealthCheckResult.Healthy($"database '{database.DatabaseNamespace.DatabaseName}' answers");
     }
 }

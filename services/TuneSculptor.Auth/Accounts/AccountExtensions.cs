@@ -26,7 +26,19 @@ public static class AccountExtensions
         if (builder.Environment.IsDevelopment())
         {
             builder.Services.Configure<DevelopmentUserOptions>(builder.Configuration.GetSection($"{AuthOptions.Section}:DevelopmentUser"));
-            builder.Services.AddHostedService<DevelopmentUserSeeder>();
+            builder.Services.AddSingleton<DevelopmentUserSeeder>();
+            builder.Services.AddHostedService(services => services.GetRequiredService<DevelopmentUserSeeder>());
+            builder.AddDependencyCheck(DevelopmentUserSeeder.HealthCheckName, async (services, _) =>
+            {
+                var completion = services.GetRequiredService<DevelopmentUserSeeder>().Completion;
+                if (!completion.IsCompleted)
+                {
+                    throw new InvalidOperationException("The development account is being created.");
+                }
+
+                await completion; // rethrows why creating it failed, if it did
+                return "the development account exists";
+            });
         }
 
         return builder;

@@ -12,7 +12,8 @@ public sealed class DevelopmentUserOptions
 
 /// <summary>
 /// Creates the development account if it is missing. Registered only in the Development environment, and its
-/// credentials live only in appsettings.Development.json: no other environment has a default account.
+/// credentials live only in appsettings.Development.json: no other environment has a default account. Readiness
+/// waits for it (<see cref="Completion"/>): a service that says it is ready must let that account log in.
 /// </summary>
 public sealed partial class DevelopmentUserSeeder(
     DatabaseMigrationService migrations,
@@ -21,7 +22,28 @@ public sealed partial class DevelopmentUserSeeder(
     Microsoft.Extensions.Options.IOptions<DevelopmentUserOptions> options,
     ILogger<DevelopmentUserSeeder> logger) : BackgroundService
 {
+    public const string HealthCheckName = "development-user";
+
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once the account exists (or none is configured); faults with why it could not be created.</summary>
+    public Task Completion => _completion.Task;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await SeedAsync(stoppingToken);
+            _completion.TrySetResult();
+        }
+        catch (Exception ex)
+        {
+            _completion.TrySetException(ex);
+            throw;
+        }
+    }
+
+    private async Task SeedAsync(CancellationToken stoppingToken)
     {
         var (email, password) = (options.Value.Email, options.Value.Password);
         if (string.IsNullOrEmpty(email) || string.IsNullOrEmpty(password))

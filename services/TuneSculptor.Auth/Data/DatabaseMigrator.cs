@@ -7,7 +7,8 @@ namespace TuneSculptor.Auth.Data;
 /// <summary>
 /// Applies the versioned SQL scripts embedded from <c>Data/Migrations/NNNN_name.sql</c>, in order, each once,
 /// recording them in <c>schema_migrations</c>. Replicas that start together take turns through a named lock.
-/// MySQL commits DDL implicitly, so each script should hold one change: a failed script is retried whole.
+/// The server is MariaDB (10.11) in every form, but the SQL here and in the scripts is also valid MySQL 8. MariaDB and
+/// MySQL commit DDL implicitly, so each script should hold one change: a failed script is retried whole.
 /// </summary>
 public sealed partial class DatabaseMigrator(MySqlDataSource dataSource, ILogger<DatabaseMigrator> logger)
 {
@@ -26,11 +27,13 @@ public sealed partial class DatabaseMigrator(MySqlDataSource dataSource, ILogger
 
         try
         {
+            // The default in parentheses: MariaDB takes an expression default either way, MySQL (8.0.13 and later)
+            // only in parentheses, and the schema should not tie the service to one of the two.
             await ExecuteAsync(connection, """
                 CREATE TABLE IF NOT EXISTS schema_migrations (
                     version INT NOT NULL PRIMARY KEY,
                     name VARCHAR(200) NOT NULL,
-                    applied_at DATETIME(6) NOT NULL DEFAULT UTC_TIMESTAMP(6)
+                    applied_at DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6))
                 ) ENGINE = InnoDB
                 """, cancellationToken);
 

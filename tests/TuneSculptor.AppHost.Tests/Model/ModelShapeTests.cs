@@ -1,23 +1,25 @@
+using System.Text.RegularExpressions;
 using TuneSculptor.Hosting.MongoDB;
 using TuneSculptor.Hosting.MySql;
 using TuneSculptor.Hosting.RabbitMQ;
 using TuneSculptor.Hosting.Smtp4dev;
+using TuneSculptor.Testing;
 
 namespace TuneSculptor.AppHost.Tests.Model;
 
 /// <summary>The AppHost's model as each runtime builds it (nothing is started).</summary>
-public sealed class ModelShapeTests
+public sealed partial class ModelShapeTests
 {
     private static readonly string[] Servers = ["mysql", "mongodb", "rabbitmq", "mail"];
 
     [Fact]
-    public async Task With_containers_each_server_is_its_official_image_with_a_data_volume()
+    public async Task With_containers_each_server_is_its_official_image_pinned_in_full_with_a_data_volume()
     {
         var resources = await BuildModelAsync("--INFRASTRUCTURE_RUNTIME=containers");
 
-        Assert.Equal("mysql:8.4", Image(resources["mysql"]));
-        Assert.Equal("mongo:8.0", Image(resources["mongodb"]));
-        Assert.Equal("rabbitmq:4-management", Image(resources["rabbitmq"]));
+        Assert.Equal("mariadb:10.11.19", Image(resources["mysql"]));
+        Assert.Equal("mongo:8.0.29", Image(resources["mongodb"]));
+        Assert.Equal("rabbitmq:4.3.5-management", Image(resources["rabbitmq"]));
         Assert.Equal("smtp4dev:3.15.0", Image(resources["mail"]));
         foreach (var server in new[] { "mysql", "mongodb", "rabbitmq" })
         {
@@ -38,6 +40,18 @@ public sealed class ModelShapeTests
         Assert.IsType<MongoDBServerProcessResource>(resources["mongodb"]);
         Assert.IsType<RabbitMQBrokerProcessResource>(resources["rabbitmq"]);
         Assert.IsType<Smtp4devProcessResource>(resources["mail"]);
+    }
+
+    [Fact]
+    public async Task The_mysql_container_runs_the_MariaDB_line_the_host_processes_and_the_tests_run()
+    {
+        var resources = await BuildModelAsync("--INFRASTRUCTURE_RUNTIME=containers");
+        var hostVersion = await Repository.RunAsync("mariadbd", ["--version"], TestContext.Current.CancellationToken);
+
+        // e.g. "mariadbd  Ver 10.11.19-MariaDB-0+deb12u1 for debian-linux-gnu": the 10.11 line, whatever the patch.
+        var line = MariaDbLine().Match(hostVersion);
+        Assert.True(line.Success, $"Not a MariaDB version: {hostVersion}");
+        Assert.StartsWith($"mariadb:{line.Groups["line"].Value}.", Image(resources["mysql"]));
     }
 
     [Fact]
@@ -81,6 +95,9 @@ public sealed class ModelShapeTests
             args, (options, _) => options.DisableDashboard = true, TestContext.Current.CancellationToken);
         return builder.Resources.ToDictionary(r => r.Name);
     }
+
+    [GeneratedRegex(@"Ver (?<line>\d+\.\d+)\.\d+-MariaDB")]
+    private static partial Regex MariaDbLine();
 
     private static string Image(IResource resource)
     {

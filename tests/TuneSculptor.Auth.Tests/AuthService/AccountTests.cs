@@ -87,9 +87,13 @@ public sealed class AccountTests(AuthServiceFixture auth, MariaDbServer mariaDb)
     }
 
     [Fact]
-    public async Task The_development_account_exists_in_development()
+    public async Task The_development_account_can_log_in_as_soon_as_a_new_service_is_ready()
     {
-        using var client = auth.CreateClient();
+        // A new service on an empty database: readiness must wait for the account, which is created (and its
+        // password hashed) after the migrations.
+        await using var service = new AuthServiceFactory(await mariaDb.CreateDatabaseAsync(Cancellation));
+        using var client = new GatewayClient(await service.CreateReadyClientAsync(Cancellation));
+
         await client.LoginForTokenAsync("personalprojectsample@gmail.com", "Admin123", Cancellation);
     }
 
@@ -129,6 +133,8 @@ public sealed class AccountTests(AuthServiceFixture auth, MariaDbServer mariaDb)
             (email, _) = await client.SignUpAsync(Cancellation);
             before = await ReadMigrationsAsync(connectionString);
             Assert.Equal([1, 2], before.Select(m => m.Version));
+            // applied_at comes from the column's default: the server's clock, in UTC.
+            Assert.All(before, m => Assert.InRange(m.AppliedAt, DateTime.UtcNow.AddMinutes(-5), DateTime.UtcNow.AddMinutes(1)));
         }
 
         await using var restarted = new AuthServiceFactory(connectionString);

@@ -1,0 +1,18 @@
+using MongoDB.Driver;
+
+namespace TuneSculptor.Storage;
+
+/// <summary>
+/// Every index this library's queries and uniqueness need, created explicitly rather than left to chance: the MongoDB
+/// stand-in the tests run on answers unindexed queries just as fast and does not enforce unique secondary indexes,
+/// so nothing here may depend on an index existing by accident.
+/// </summary>
+public static class StorageIndexes
+{
+    /// <summary>Creates what is missing; an index that exists with the same keys and options is left as it is.</summary>
+    public static async Task CreateAsync(IMongoDatabase database, CancellationToken cancellationToken)
+    {
+        await JobsCollection.CreateIndexesAsync(database, cancellationToken);
+        await new MediaStore(database).CreateIndexesAsync(cancellationToken);
+    }
+}
