@@ -2,7 +2,10 @@
 # Installs what TuneSculptor needs and is missing, idempotently. Sourced by run.sh and test.sh; runnable alone:
 #   eng/bootstrap.sh [run|test]
 # run:  what `dotnet run` on the AppHost needs with the infrastructure runtime it will choose;
-# test: what the test suite needs (it always runs the infrastructure as host processes).
+# test: what the test suite needs (host-process servers, and podman for the whole system in containers).
+# When containers are wanted (INFRASTRUCTURE_RUNTIME=containers, or test) and no container engine answers, podman is
+# installed and configured (see podman_setup); with INFRASTRUCTURE_IMAGES other than `official`, also what building
+# the local images needs (mmdebstrap, npm). An engine that already answers is left as it is.
 set -euo pipefail
 
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -32,8 +35,31 @@ require_kubectl() {
   fi
 }
 
+container_runtimes() { echo "${ASPIRE_CONTAINER_RUNTIME:-${DOTNET_ASPIRE_CONTAINER_RUNTIME:-docker podman}}"; }
+
+engine_answers() { command -v "$1" > /dev/null && timeout 10 "$1" info > /dev/null 2>&1; }
+
+# Any HTTP answer from Docker Hub's registry (401 is its greeting) means the official images can be pulled.
+registry_answers() { curl --silent --max-time 3 --output /dev/null https://registry-1.docker.io/v2/; }
+
+# The local images (eng/images) are built with podman, over a Debian base that mmdebstrap makes.
+local_images_buildable() {
+  [ "$(basename "$1")" = podman ] \
+    && { command -v mmdebstrap > /dev/null || podman image exists localhost/tunesculptor/debian:bookworm; }
+}
+
+# Mirrors TuneSculptor.Hosting/Runtime/ContainerImageSelection.cs: whether the images can be had with this engine.
+images_can_be_had() {
+  case "${INFRASTRUCTURE_IMAGES:-auto}" in
+    official) return 0 ;;
+    local) local_images_buildable "$1" ;;
+    *) registry_answers || local_images_buildable "$1" ;;
+  esac
+}
+
 # Mirrors the AppHost's choice (TuneSculptor.Hosting/Runtime/InfrastructureRuntimeSelection.cs): an explicit
-# INFRASTRUCTURE_RUNTIME wins; otherwise containers when the container engine answers `info`.
+# INFRASTRUCTURE_RUNTIME wins; otherwise containers when the container engine answers `info` and the images can be
+# had (pulled, or built here).
 infrastructure_runtime() {
   local setting=${INFRASTRUCTURE_RUNTIME:-auto}
   case "${setting,,}" in
@@ -41,13 +67,57 @@ infrastructure_runtime() {
     host-processes|hostprocesses) echo host-processes; return ;;
   esac
   local runtime
-  for runtime in ${ASPIRE_CONTAINER_RUNTIME:-${DOTNET_ASPIRE_CONTAINER_RUNTIME:-docker podman}}; do
-    if command -v "$runtime" > /dev/null && timeout 10 "$runtime" info > /dev/null 2>&1; then
-      echo containers
+  for runtime in $(container_runtimes); do
+    if engine_answers "$runtime"; then
+      images_can_be_had "$runtime" && echo containers || echo host-processes
       return
     fi
   done
   echo host-processes
+}
+
+# The configuration podman needs on our machine kind (../shared/FACTS.md, "Containers with podman"): crun cannot set
+# RLIMIT_NOFILE without CAP_SYS_RESOURCE and refuses the hybrid cgroup layout; runc with cgroupfs works.
+readonly podman_conf=/etc/containers/containers.conf
+podman_conf_content='[containers]
+default_ulimits = []
+[engine]
+cgroup_manager = "cgroupfs"
+runtime = "runc"'
+
+# Installs podman when no container engine answers, and configures it only if it does not work as installed.
+podman_setup() {
+  local runtime
+  for runtime in $(container_runtimes); do
+    if engine_answers "$runtime"; then
+      return
+    fi
+  done
+  apt_install podman runc
+  engine_answers podman && return
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  if [ -f "$podman_conf" ]; then
+    local backup
+    backup="$podman_conf.before-tunesculptor.$(date +%Y%m%d%H%M%S)"
+    $sudo cp -p "$podman_conf" "$backup"
+    say "podman does not work with $podman_conf as it is: kept a copy in $backup"
+  fi
+  printf '%s\n' "$podman_conf_content" | $sudo tee "$podman_conf" > /dev/null
+  say "wrote $podman_conf (runc, cgroupfs, no default ulimits): podman did not work as installed"
+  if ! engine_answers podman; then
+    echo "podman still does not work with $podman_conf; 'podman info' says:" >&2
+    podman info 2>&1 | tail -n 5 >&2
+    exit 1
+  fi
+}
+
+# What building the local images (eng/images) needs on the host: mmdebstrap for the Debian base, npm for the
+# MongoDB stand-in's packages.
+local_image_tools() {
+  [ "${INFRASTRUCTURE_IMAGES:-auto}" != official ] || return 0
+  apt_install mmdebstrap
+  command -v node > /dev/null && command -v npm > /dev/null || apt_install nodejs npm
 }
 
 apt_install() {
@@ -93,6 +163,11 @@ require_dotnet
 [ "$purpose" != test ] || require_kubectl
 # The converter runs ffmpeg itself, whatever runs the servers.
 apt_install ffmpeg
+
+if [ "$purpose" = test ] || [ "${INFRASTRUCTURE_RUNTIME:-auto}" = containers ]; then
+  podman_setup
+  local_image_tools
+fi
 
 if [ "$purpose" = test ] || [ "$(infrastructure_runtime)" = host-processes ]; then
   install_host_process_servers

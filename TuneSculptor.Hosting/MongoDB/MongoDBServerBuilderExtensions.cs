@@ -19,13 +19,21 @@ public static class MongoDBServerBuilderExtensions
         IResourceBuilder<IMongoDBServerResource> server;
         if (builder.UsesContainers())
         {
-            var password = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-password");
-            server = builder.AddResource(new MongoDBServerContainerResource(name, password))
-                .WithImage(MongoDBServerImage.Image, MongoDBServerImage.Tag)
-                .WithImageRegistry(MongoDBServerImage.Registry)
-                .WithEndpoint(targetPort: MongoDBServerImage.Port, name: PrimaryEndpointName)
-                .WithEnvironment("MONGO_INITDB_ROOT_USERNAME", RootUserName)
-                .WithEnvironment("MONGO_INITDB_ROOT_PASSWORD", ReferenceExpression.Create($"{password}"));
+            // The local image is the stand-in, which has no authentication: no root user, no credentials.
+            var password = builder.UsesLocalImages()
+                ? null
+                : ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-password");
+            var container = builder.AddResource(new MongoDBServerContainerResource(name, password))
+                .WithInfrastructureImage(MongoDBServerImage.Registry, MongoDBServerImage.Image, MongoDBServerImage.Tag, MongoDBServerLocalImage.Image)
+                .WithEndpoint(targetPort: MongoDBServerImage.Port, name: PrimaryEndpointName);
+            if (password is not null)
+            {
+                container
+                    .WithEnvironment("MONGO_INITDB_ROOT_USERNAME", RootUserName)
+                    .WithEnvironment("MONGO_INITDB_ROOT_PASSWORD", ReferenceExpression.Create($"{password}"));
+            }
+
+            server = container;
         }
         else
         {

@@ -1,6 +1,7 @@
 namespace TuneSculptor.Hosting.MongoDB;
 
-public sealed class MongoDBServerContainerResource(string name, ParameterResource password) : ContainerResource(name), IMongoDBServerResource
+/// <param name="password">Root password; null for an image without authentication (the local stand-in).</param>
+public sealed class MongoDBServerContainerResource(string name, ParameterResource? password) : ContainerResource(name), IMongoDBServerResource
 {
     public ParameterResource? PasswordParameter { get; } = password;
 }

@@ -24,8 +24,7 @@ public static class MySqlServerBuilderExtensions
 
         IResourceBuilder<IMySqlServerResource> server = builder.UsesContainers()
             ? builder.AddResource(new MySqlServerContainerResource(name, passwordParameter))
-                .WithImage(MySqlServerImage.Image, MySqlServerImage.Tag)
-                .WithImageRegistry(MySqlServerImage.Registry)
+                .WithInfrastructureImage(MySqlServerImage.Registry, MySqlServerImage.Image, MySqlServerImage.Tag, MySqlServerLocalImage.Image)
                 .WithEndpoint(targetPort: MySqlServerImage.SqlPort, name: PrimaryEndpointName)
             : builder.AddHostProcess(new MySqlServerProcessResource(name, passwordParameter, HostProcesses.GetLauncherDirectory(LauncherFolder, Launcher)))
                 .WithArgs(Launcher)

@@ -27,8 +27,7 @@ public static class RabbitMQBrokerBuilderExtensions
         if (builder.UsesContainers())
         {
             server = builder.AddResource(new RabbitMQBrokerContainerResource(name, DefaultUserName, passwordParameter))
-                .WithImage(RabbitMQBrokerImage.Image, RabbitMQBrokerImage.Tag)
-                .WithImageRegistry(RabbitMQBrokerImage.Registry)
+                .WithInfrastructureImage(RabbitMQBrokerImage.Registry, RabbitMQBrokerImage.Image, RabbitMQBrokerImage.Tag, RabbitMQBrokerLocalImage.Image)
                 .WithEndpoint(targetPort: RabbitMQBrokerImage.AmqpPort, name: PrimaryEndpointName)
                 .WithHttpEndpoint(port: managementPort, targetPort: RabbitMQBrokerImage.ManagementPort, name: ManagementEndpointName)
                 .WithEnvironment("RABBITMQ_DEFAULT_USER", DefaultUserName)

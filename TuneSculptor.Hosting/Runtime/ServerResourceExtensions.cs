@@ -6,6 +6,14 @@ namespace TuneSculptor.Hosting.Runtime;
 public static class ServerResourceExtensions
 {
     /// <summary>
+    /// Configuration key: what the run's named data volumes start with (<c>tunesculptor</c> unless set), so that a
+    /// run beside others (the tests) keeps its data in volumes of its own. Publishing always uses the default.
+    /// </summary>
+    public const string VolumePrefixKey = "CONTAINER_VOLUME_PREFIX";
+
+    private const string DefaultVolumePrefix = "tunesculptor";
+
+    /// <summary>
     /// Keeps the server's data between runs: a named volume mounted at <paramref name="containerPath"/> for a
     /// container, the data folder left in place for a host process.
     /// </summary>
@@ -17,8 +25,12 @@ public static class ServerResourceExtensions
             case ContainerResource container:
                 // A fixed name, not Aspire's default (which hashes the AppHost's path): the published manifest must
                 // not depend on where the repository was cloned.
+                var prefix = builder.ApplicationBuilder.ExecutionContext.IsRunMode
+                    && builder.ApplicationBuilder.Configuration[VolumePrefixKey] is { Length: > 0 } configured
+                        ? configured
+                        : DefaultVolumePrefix;
                 builder.ApplicationBuilder.CreateResourceBuilder(container)
-                    .WithVolume($"tunesculptor-{builder.Resource.Name}-data", containerPath);
+                    .WithVolume($"{prefix}-{builder.Resource.Name}-data", containerPath);
                 break;
             case ExecutableResource process:
                 builder.ApplicationBuilder.CreateResourceBuilder(process).WithPersistentData();

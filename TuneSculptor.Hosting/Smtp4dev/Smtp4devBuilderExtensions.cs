@@ -18,8 +18,7 @@ public static class Smtp4devBuilderExtensions
         if (builder.UsesContainers())
         {
             server = builder.AddResource(new Smtp4devContainerResource(name))
-                .WithImage(Smtp4devImage.Image, Smtp4devImage.Tag)
-                .WithImageRegistry(Smtp4devImage.Registry)
+                .WithInfrastructureImage(Smtp4devImage.Registry, Smtp4devImage.Image, Smtp4devImage.Tag, Smtp4devLocalImage.Image)
                 .WithEndpoint(targetPort: Smtp4devImage.SmtpPort, name: SmtpEndpointName)
                 .WithHttpEndpoint(port: uiPort, targetPort: Smtp4devImage.UiPort, name: UiEndpointName);
         }

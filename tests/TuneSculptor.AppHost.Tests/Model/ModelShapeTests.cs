@@ -15,7 +15,7 @@ public sealed partial class ModelShapeTests
     [Fact]
     public async Task With_containers_each_server_is_its_official_image_pinned_in_full_with_a_data_volume()
     {
-        var resources = await BuildModelAsync("--INFRASTRUCTURE_RUNTIME=containers");
+        var resources = await BuildModelAsync("--INFRASTRUCTURE_RUNTIME=containers", "--INFRASTRUCTURE_IMAGES=official");
 
         Assert.Equal("mariadb:10.11.19", Image(resources["mysql"]));
         Assert.Equal("mongo:8.0.29", Image(resources["mongodb"]));
@@ -27,6 +27,38 @@ public sealed partial class ModelShapeTests
         }
 
         Assert.DoesNotContain(resources.Values, r => r is ExecutableResource && Servers.Contains(r.Name));
+    }
+
+    [Fact]
+    public async Task With_local_images_each_server_is_the_image_eng_images_builds_and_mongodb_has_no_credentials()
+    {
+        var folder = Directory.CreateTempSubdirectory("tunesculptor-runtime-");
+        try
+        {
+            // An engine named podman that answers (the model is only built: nothing is pulled, built or started).
+            var podman = Path.Combine(folder.FullName, "podman");
+            File.WriteAllText(podman, "#!/bin/sh\nexit 0\n");
+            File.SetUnixFileMode(podman, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+
+            var resources = await BuildModelAsync(
+                "--INFRASTRUCTURE_RUNTIME=containers", "--INFRASTRUCTURE_IMAGES=local", $"--ASPIRE_CONTAINER_RUNTIME={podman}");
+
+            foreach (var (server, kind) in new[] { ("mysql", "mariadb"), ("mongodb", "mongo-standin"), ("rabbitmq", "rabbitmq"), ("mail", "smtp4dev") })
+            {
+                var image = resources[server].Annotations.OfType<ContainerImageAnnotation>().Single();
+                var built = File.ReadAllText(Repository.PathTo($"eng/images/{kind}/image")).Trim();
+                Assert.Equal(built, $"{image.Registry}/{image.Image}:{image.Tag}");
+            }
+
+            var mongodb = Assert.IsType<MongoDBServerContainerResource>(resources["mongodb"]);
+            Assert.Null(mongodb.PasswordParameter);
+            Assert.DoesNotContain("@", ((IResourceWithConnectionString)mongodb).ConnectionStringExpression.ValueExpression);
+            Assert.DoesNotContain(resources["mongodb"].Annotations.OfType<EnvironmentCallbackAnnotation>(), _ => true);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
     }
 
     [Fact]
@@ -79,7 +111,8 @@ public sealed partial class ModelShapeTests
     [InlineData("host-processes")]
     public async Task Both_runtimes_wire_the_services_to_the_same_resources(string runtime)
     {
-        var resources = await BuildModelAsync($"--INFRASTRUCTURE_RUNTIME={runtime}");
+        // The official images: the wiring does not depend on where images come from, and nothing is pulled.
+        var resources = await BuildModelAsync($"--INFRASTRUCTURE_RUNTIME={runtime}", "--INFRASTRUCTURE_IMAGES=official");
 
         Assert.Equal(["auth-signing-key", "authdb"], References(resources["auth"]));
         Assert.Equal(["auth", "media", "rabbitmq"], References(resources["gateway"]));
