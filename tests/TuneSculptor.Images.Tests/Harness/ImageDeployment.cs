@@ -299,6 +299,10 @@ public sealed class ImageDeployment : IAsyncLifetime
 
         _manifests?.Dispose();
         problems.AddRange(await LeftoversAsync(ids, volumes));
+        // A failed start already removed everything; xunit still disposes the fixture.
+        _manifests = null;
+        _containers.Clear();
+        _networkCreated = false;
         return problems;
     }
 
