@@ -40,10 +40,10 @@ internal sealed class JobsCollection
     /// The indexes the per-owner stores' queries need: a user's jobs newest first (the gateway's list, paged), and
     /// the unfinished jobs oldest first (the converter's sweep of abandoned jobs). Idempotent.
     /// </summary>
-    public static Task CreateIndexesAsync(IMongoDatabase database, CancellationToken cancellationToken)
+    public Task CreateIndexesAsync(CancellationToken cancellationToken)
     {
         var keys = Builders<Job>.IndexKeys;
-        return database.GetCollection<Job>("jobs").Indexes.CreateManyAsync(
+        return Documents.Indexes.CreateManyAsync(
         [
             new CreateIndexModel<Job>(keys.Ascending(j => j.OwnerId).Descending(j => j.CreatedAt).Descending(j => j.Id)),
             new CreateIndexModel<Job>(keys.Ascending(j => j.Status).Ascending(j => j.UpdatedAt)),

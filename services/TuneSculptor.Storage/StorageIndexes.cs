@@ -12,7 +12,9 @@ public static class StorageIndexes
     /// <summary>Creates what is missing; an index that exists with the same keys and options is left as it is.</summary>
     public static async Task CreateAsync(IMongoDatabase database, CancellationToken cancellationToken)
     {
-        await JobsCollection.CreateIndexesAsync(database, cancellationToken);
+        // Through the stores' own types, which register the JobId serializer before the driver maps a Job: mapped
+        // first, the driver would pick a default serializer for JobId and refuse ours afterwards.
+        await new JobsCollection(database, TimeProvider.System).CreateIndexesAsync(cancellationToken);
         await new MediaStore(database).CreateIndexesAsync(cancellationToken);
     }
 }
