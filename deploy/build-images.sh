@@ -2,19 +2,45 @@
 # Builds the four service images into the Docker daemon the `docker` CLI talks to; for minikube run
 #   eval "$(minikube docker-env)"
 # first, so the cluster finds them without a registry. Names and tags come from services/Directory.Build.props.
+#
+# Settings (environment), for builds elsewhere; eng/images/services.sh builds the same images into podman from a base
+# made on the machine:
+#   CONTAINER_ENGINE      docker (default) or podman: where the SDK puts the images, and what layers the converter's ffmpeg
+#   CONTAINER_BASE_IMAGE  the image the SDK builds on, pulled from a registry (default: the SDK's own choice, the official
+#                         mcr.microsoft.com/dotnet/aspnet of the services' .NET version)
+#   IMAGE_INPUTS          a value for each image's org.tunesculptor.inputs label (eng/images/services.sh caches by it)
+# Arguments: the services to build (default: auth gateway notification converter).
 set -euo pipefail
 
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-docker info > /dev/null
+engine=${CONTAINER_ENGINE:-docker}
+build_options=()
+case "$engine" in
+  docker) local_registry=Docker ;;
+  # No intermediate images: each build starts from a new app image, so they would only pile up.
+  podman) local_registry=Podman; build_options=(--layers=false) ;;
+  *) echo "CONTAINER_ENGINE must be docker or podman, not '$engine'" >&2; exit 1 ;;
+esac
+"$engine" info > /dev/null
 
-for service in auth gateway notification; do
-  dotnet publish "$repo_root/services/TuneSculptor.${service^}" -c Release -t:PublishContainer --os linux --arch x64
+publish=(dotnet publish -c Release -t:PublishContainer --os linux --arch x64 -nologo -p:LocalRegistry="$local_registry")
+[ -z "${CONTAINER_BASE_IMAGE:-}" ] || publish+=(-p:ContainerBaseImage="$CONTAINER_BASE_IMAGE")
+[ -z "${IMAGE_INPUTS:-}" ] || publish+=(-p:ImageInputsLabel="$IMAGE_INPUTS")
+
+services=("$@")
+[ $# -gt 0 ] || services=(auth gateway notification converter)
+for service in "${services[@]}"; do
+  project="$repo_root/services/TuneSculptor.${service^}"
+  [ -d "$project" ] || { echo "no service '$service' (services/TuneSculptor.${service^})" >&2; exit 1; }
+  if [ "$service" != converter ]; then
+    "${publish[@]}" "$project"
+    continue
+  fi
+
+  # The converter: the SDK builds the app image, then ffmpeg is layered on under the name the manifests use.
+  image=$(dotnet msbuild "$project" -getProperty:ContainerRepository):$(dotnet msbuild "$project" -getProperty:ContainerImageTag)
+  "${publish[@]}" "$project" -p:ContainerRepository="${image%%:*}-app"
+  "$engine" build "${build_options[@]}" --build-arg APP_IMAGE="${image%%:*}-app:${image##*:}" -t "$image" "$repo_root/deploy/images/converter"
 done
 
-# The converter: the SDK builds the app image, then ffmpeg is layered on under the name the manifests use.
-converter="$repo_root/services/TuneSculptor.Converter"
-image=$(dotnet msbuild "$converter" -getProperty:ContainerRepository):$(dotnet msbuild "$converter" -getProperty:ContainerImageTag)
-dotnet publish "$converter" -c Release -t:PublishContainer --os linux --arch x64 -p:ContainerRepository="${image%%:*}-app"
-docker build --build-arg APP_IMAGE="${image%%:*}-app:${image##*:}" -t "$image" "$repo_root/deploy/images/converter"
-
-docker images --filter reference='tunesculptor/*'
+"$engine" images --filter reference='tunesculptor/*'

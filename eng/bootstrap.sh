@@ -173,7 +173,14 @@ if [ "$purpose" = test ] || [ "$(infrastructure_runtime)" = host-processes ]; th
   install_host_process_servers
 fi
 
+# The service images' tests (tests/TuneSculptor.Images.Tests) build them with eng/images/services.sh, which serves the
+# offline .NET base to the SDK from a private registry: Debian's docker-registry (nothing is started on install).
+install_service_image_tools() {
+  apt_install docker-registry
+}
+
 if [ "$purpose" = test ]; then
+  install_service_image_tools
   # deploy/make-secrets.sh makes the Kubernetes tests' secrets with openssl.
   apt_install openssl
   # The browser tests drive Debian's Chromium through Playwright (its own browser downloads are not used).

@@ -3,8 +3,9 @@
 #   eng/test.sh [--quick] [dotnet test arguments…]
 # With no argument, every test: the unit tests, auth on a MariaDB of its own, the model, manifest and Kubernetes
 # tree, and the whole system started from the AppHost with real MariaDB, RabbitMQ, MongoDB stand-in, smtp4dev and
-# ffmpeg as host processes (tests/TuneSculptor.System.Tests). --quick leaves out only the whole system: a few
-# minutes instead of a quarter of an hour. Other arguments go to `dotnet test`.
+# ffmpeg as host processes (tests/TuneSculptor.System.Tests), and the four service images run under podman as the
+# Kubernetes manifests run them (tests/TuneSculptor.Images.Tests). --quick leaves out those two: a few minutes instead
+# of a quarter of an hour. Other arguments go to `dotnet test`.
 set -euo pipefail
 
 quick=false
@@ -18,13 +19,13 @@ repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 cd "$repo_root"
 if $quick; then
-  # The solution (the benchmark included), then every test project under tests/ but the whole system, those added
-  # later included, from its build output.
+  # The solution (the benchmark included), then every test project under tests/ but the whole system and the
+  # images, those added later included, from its build output.
   dotnet build TuneSculptor.sln -nologo -v quiet
   modules=()
   for project in tests/*/*.Tests.csproj; do
     name=$(basename "$project" .csproj)
-    [ "$name" != TuneSculptor.System.Tests ] || continue
+    case "$name" in TuneSculptor.System.Tests|TuneSculptor.Images.Tests) continue ;; esac
     modules+=("$(dirname "$project")/bin/Debug/net10.0/$name.dll")
   done
   dotnet test --test-modules "$(IFS=';'; echo "${modules[*]}")" "$@"
