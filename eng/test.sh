@@ -3,9 +3,9 @@
 #   eng/test.sh [--quick] [dotnet test arguments…]
 # With no argument, every test: the unit tests, auth on a MariaDB of its own, the model, manifest and Kubernetes
 # tree, and the whole system started from the AppHost with real MariaDB, RabbitMQ, MongoDB stand-in, smtp4dev and
-# ffmpeg as host processes (tests/TuneSculptor.System.Tests), and the four service images run under podman as the
-# Kubernetes manifests run them (tests/TuneSculptor.Images.Tests). --quick leaves out those two: a few minutes instead
-# of a quarter of an hour. Other arguments go to `dotnet test`.
+# ffmpeg as host processes and once in podman containers (tests/TuneSculptor.System.Tests), and the four service
+# images run under podman as the Kubernetes manifests run them (tests/TuneSculptor.Images.Tests). --quick leaves out
+# those two: a few minutes instead of a quarter of an hour. Other arguments go to `dotnet test`.
 set -euo pipefail
 
 quick=false
