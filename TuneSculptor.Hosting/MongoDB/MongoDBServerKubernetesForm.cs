@@ -24,7 +24,6 @@ internal sealed class MongoDBServerKubernetesForm(IMongoDBServerResource mongodb
     public IEnumerable<IKubernetesObject> Objects()
     {
         var rootUser = MongoDBServerBuilderExtensions.RootUserName;
-        var ping = new List<string> { "mongosh", "--quiet", "--eval", "db.adminCommand('ping').ok" };
         yield return Service(mongodb.Name, "backing-service", [ServicePort("mongodb", MongoDBServerImage.Port, "mongodb")], headless: true);
         yield return StatefulSet(mongodb.Name, Members, new V1PodSpec
         {
@@ -57,8 +56,10 @@ internal sealed class MongoDBServerKubernetesForm(IMongoDBServerResource mongodb
                         new V1VolumeMount { Name = "data", MountPath = MongoDBServerImage.DataPath },
                         new V1VolumeMount { Name = "keyfile", MountPath = "/keyfile", ReadOnlyProperty = true },
                     ],
-                    ReadinessProbe = ExecProbe(ping, periodSeconds: 10, failureThreshold: 3),
-                    LivenessProbe = ExecProbe(ping, periodSeconds: 20, failureThreshold: 6, initialDelaySeconds: 30),
+                    // A member that accepts connections is ready: the driver finds the primary itself, and the members
+                    // reach each other before they are ready anyway (the headless Service publishes them).
+                    ReadinessProbe = TcpProbe("mongodb", periodSeconds: 10, failureThreshold: 3),
+                    LivenessProbe = TcpProbe("mongodb", periodSeconds: 20, failureThreshold: 6, initialDelaySeconds: 30),
                     Resources = Resources("250m", "512Mi", cpuLimit: null, "1Gi"),
                 },
             ],
