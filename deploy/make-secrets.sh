@@ -78,8 +78,9 @@ for name in mysql-password mysql-root-password mongodb-password rabbitmq-passwor
     || fail "$name/value may hold only letters, digits and . _ ~ - (it is put into URLs and connection strings)"
 done
 openssl pkey -in "$secrets/auth-signing-key/value" -noout || fail "auth-signing-key/value is not a private key in PEM"
-grep -Eq '^[A-Za-z0-9+/=]{6,1024}$' "$secrets/mongodb-keyfile/value" \
-  || fail "mongodb-keyfile/value must be 6 to 1024 base64 characters on one line"
+# One key, or while rotating several as a YAML list ("- KEY" lines), as mongod reads them.
+! grep -Evq '^(- )?[A-Za-z0-9+/=]{6,1024}$' "$secrets/mongodb-keyfile/value" \
+  || fail "mongodb-keyfile/value must be a key of 6 to 1024 base64 characters, or a list of such keys as '- KEY' lines"
 
 # KEDA reads queue lengths from the management API as the app user: always the current password.
 derive rabbitmq-keda/host \
