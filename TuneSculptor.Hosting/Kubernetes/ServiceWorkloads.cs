@@ -28,7 +28,7 @@ internal static class ServiceWorkloads
         {
             ApiVersion = "v1",
             Kind = "ConfigMap",
-            Metadata = Metadata($"{name}-config", "service"),
+            Metadata = Metadata($"{name}-config", "service", cluster.ImageTag),
             Data = settings.ToDictionary(e => e.Name, e => e.Value.Text),
         };
 
@@ -42,7 +42,7 @@ internal static class ServiceWorkloads
         {
             ApiVersion = "apps/v1",
             Kind = "Deployment",
-            Metadata = Metadata(name, "service"),
+            Metadata = Metadata(name, "service", cluster.ImageTag),
             Spec = new V1DeploymentSpec
             {
                 Replicas = workload.Replicas,
@@ -54,7 +54,7 @@ internal static class ServiceWorkloads
                 },
                 Template = new V1PodTemplateSpec
                 {
-                    Metadata = PodMetadata(name, "service"),
+                    Metadata = PodMetadata(name, "service", cluster.ImageTag),
                     Spec = new V1PodSpec
                     {
                         TerminationGracePeriodSeconds = (long)workload.TerminationGracePeriod.TotalSeconds,
@@ -92,6 +92,6 @@ internal static class ServiceWorkloads
             },
         };
 
-        yield return Service(name, "service", [ServicePort("http", cluster.ServicePort, "http")]);
+        yield return Service(name, "service", cluster.ImageTag, [ServicePort("http", cluster.ServicePort, "http")]);
     }
 }
