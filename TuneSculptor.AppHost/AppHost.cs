@@ -47,10 +47,13 @@ var gateway = builder.AddService<Projects.TuneSculptor_Gateway>("gateway", port:
     .WithReference(rabbitmq).WaitFor(rabbitmq);
 
 var converter = builder.AddService<Projects.TuneSculptor_Converter>("converter")
-    // ffmpeg takes a core per job; a stop lets jobs in flight finish for 25 s (Converter:ShutdownGrace) plus 10 s.
+    // ffmpeg takes a core per job while it runs, and nothing between jobs: the request reserves a share, the limit
+    // lets a busy converter burst to two cores. A request of a whole core would leave no room on the runbook's
+    // 4-CPU minikube for KEDA to add converters. A stop lets jobs in flight finish for 25 s
+    // (Converter:ShutdownGrace) plus 10 s.
     .WithKubernetesWorkload(new()
     {
-        CpuRequest = "1", CpuLimit = "2", MemoryRequest = "256Mi", MemoryLimit = "1Gi", TempSizeLimit = "6Gi",
+        CpuRequest = "250m", CpuLimit = "2", MemoryRequest = "256Mi", MemoryLimit = "1Gi", TempSizeLimit = "6Gi",
         TerminationGracePeriod = TimeSpan.FromSeconds(45),
     })
     .WithReference(mediaDb).WaitFor(mediaDb)

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Creates the files the Kubernetes overlays turn into Secrets (deploy/k8s/overlays/minikube/secrets/, never
-# committed). Existing files are kept, so running it again changes nothing; delete a file to rotate that secret.
+# committed), then rebuilds the values derived from them. Existing files are kept, so running it again changes
+# nothing unless a source changed; every Secret's name carries a hash of its content, so `kubectl apply -k` after a
+# change restarts the pods that read it.
 #
 #   deploy/make-secrets.sh [overlay-dir]
 #
@@ -8,6 +10,12 @@
 # Mail goes to the development mail server (the overlay's `mail` component) unless MAIL_CONNECTION_STRING gives
 # a real SMTP server, e.g. for Gmail with an app password (the sender is the Notification__From setting):
 #   MAIL_CONNECTION_STRING='smtp://me%40gmail.com:APP-PASSWORD@smtp.gmail.com:587?security=starttls'
+#
+# Rotating: the databases and the broker keep the password they started with, so a new file alone locks the
+# services out. Change the password in the server first, then write the new value into its file and run this
+# script and `kubectl apply -k` again: see "Rotating secrets" in the README for each secret.
+#
+# Any failure stops the script with a message, and no file is left empty or half written.
 set -euo pipefail
 
 overlay=${1:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/k8s/overlays/minikube}
@@ -15,24 +23,65 @@ namespace=tunesculptor
 secrets="$overlay/secrets"
 umask 077
 
-# write NAME/KEY VALUE: only when the file is not there yet.
-write() {
-  local file="$secrets/$1"
-  [ -s "$file" ] && return
+fail() { echo "make-secrets: $*" >&2; exit 1; }
+
+command -v openssl > /dev/null || fail "openssl is not installed"
+[ -f "$overlay/kustomization.yaml" ] || fail "$overlay is not an overlay (no kustomization.yaml)"
+
+# put NAME/KEY VALUE: writes the file through a temporary one, refusing an empty value.
+put() {
+  local file="$secrets/$1" value=$2
+  [ -n "$value" ] || fail "refusing to write an empty $1"
   mkdir -p "$(dirname "$file")"
-  printf '%s' "$2" > "$file"
-  echo "created $file"
+  printf '%s' "$value" > "$file.tmp"
+  mv "$file.tmp" "$file"
+}
+
+# create NAME/KEY COMMAND…: runs the command for a value only when the file is missing or empty. A command that
+# fails stops the script (a command substitution's status is lost inside another command's arguments).
+create() {
+  local name=$1 value
+  shift
+  [ -s "$secrets/$name" ] && return
+  value=$("$@") || fail "could not make $name ($*)"
+  put "$name" "$value"
+  echo "created $secrets/$name"
+}
+
+# derive NAME/KEY VALUE: rewritten on every run from the values it is built from.
+derive() {
+  local file="$secrets/$1"
+  if [ ! -f "$file" ] || [ "$(cat "$file")" != "$2" ]; then
+    put "$1" "$2"
+    echo "updated $file"
+  fi
 }
 
 password() { openssl rand -hex 24; }
-
-write mysql-password/value "$(password)"
-write mysql-root-password/value "$(password)"
-write mongodb-password/value "$(password)"
 # mongod's replica set keyfile: 6–1024 base64 characters.
-write mongodb-keyfile/value "$(openssl rand -base64 756 | tr -d '\n')"
-write rabbitmq-password/value "$(password)"
-write auth-signing-key/value "$(openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 2> /dev/null)"
-write mail-connection-string/value "${MAIL_CONNECTION_STRING:-smtp://mail:25}"
-# KEDA reads queue lengths from the management API as the app user.
-write rabbitmq-keda/host "http://tunesculptor:$(cat "$secrets/rabbitmq-password/value")@rabbitmq.$namespace.svc.cluster.local:15672"
+keyfile() { openssl rand -base64 756 | tr -d '\n'; }
+signing_key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256; }
+mail_connection_string() { printf '%s' "${MAIL_CONNECTION_STRING:-smtp://mail:25}"; }
+
+create mysql-password/value password
+create mysql-root-password/value password
+create mongodb-password/value password
+create mongodb-keyfile/value keyfile
+create rabbitmq-password/value password
+create auth-signing-key/value signing_key
+create mail-connection-string/value mail_connection_string
+
+# What the services would fail on at start, caught here instead. Passwords go into URLs and connection strings
+# as they are, so a rotated one must be as plain as the generated ones.
+for name in mysql-password mysql-root-password mongodb-password rabbitmq-password; do
+  grep -Eq '^[A-Za-z0-9._~-]+$' "$secrets/$name/value" \
+    || fail "$name/value may hold only letters, digits and . _ ~ - (it is put into URLs and connection strings)"
+done
+openssl pkey -in "$secrets/auth-signing-key/value" -noout || fail "auth-signing-key/value is not a private key in PEM"
+# One key, or while rotating several as a YAML list ("- KEY" lines), as mongod reads them.
+! grep -Evq '^(- )?[A-Za-z0-9+/=]{6,1024}$' "$secrets/mongodb-keyfile/value" \
+  || fail "mongodb-keyfile/value must be a key of 6 to 1024 base64 characters, or a list of such keys as '- KEY' lines"
+
+# KEDA reads queue lengths from the management API as the app user: always the current password.
+derive rabbitmq-keda/host \
+  "http://tunesculptor:$(cat "$secrets/rabbitmq-password/value")@rabbitmq.$namespace.svc.cluster.local:15672"

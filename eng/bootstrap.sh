@@ -120,6 +120,12 @@ local_image_tools() {
   command -v node > /dev/null && command -v npm > /dev/null || apt_install nodejs npm
 }
 
+# The service images' tests (tests/TuneSculptor.Images.Tests) build them with eng/images/services.sh, which serves the
+# offline .NET base to the SDK from a private registry: Debian's docker-registry (nothing is started on install).
+install_service_image_tools() {
+  apt_install docker-registry
+}
+
 apt_install() {
   local missing=()
   local package
@@ -172,12 +178,6 @@ fi
 if [ "$purpose" = test ] || [ "$(infrastructure_runtime)" = host-processes ]; then
   install_host_process_servers
 fi
-
-# The service images' tests (tests/TuneSculptor.Images.Tests) build them with eng/images/services.sh, which serves the
-# offline .NET base to the SDK from a private registry: Debian's docker-registry (nothing is started on install).
-install_service_image_tools() {
-  apt_install docker-registry
-}
 
 if [ "$purpose" = test ]; then
   install_service_image_tools

@@ -13,6 +13,21 @@ internal static class EdgeObjects
     /// <summary>The Secret (created at deploy time) holding the management API URL with the app user's credentials.</summary>
     public static readonly SecretValue KedaHost = new("rabbitmq-keda", "host", "KEDA_RABBITMQ_HOST");
 
+    /// <summary>
+    /// Tells kustomize that a TriggerAuthentication names a Secret, so the reference follows the Secret's hashed name
+    /// (kustomize rewrites only the references of the kinds it knows).
+    /// </summary>
+    public const string KedaSecretReferences = """
+        nameReference:
+        - kind: Secret
+          version: v1
+          fieldSpecs:
+          - group: keda.sh
+            kind: TriggerAuthentication
+            path: spec/secretTargetRef/name
+
+        """;
+
     public static V1Ingress Ingress(KubernetesEnvironment cluster, Func<string, string, int> portOf)
     {
         var timeout = ((int)cluster.RequestTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture);
@@ -23,7 +38,7 @@ internal static class EdgeObjects
             Metadata = new V1ObjectMeta
             {
                 Name = PartOf,
-                Labels = Metadata(PartOf, "ingress").Labels,
+                Labels = Labels(PartOf, "ingress", cluster.ImageTag),
                 Annotations = new Dictionary<string, string>
                 {
                     // Uploads stream through to the gateway (which stores them as they arrive) instead of being
@@ -69,9 +84,9 @@ internal static class EdgeObjects
     /// KEDA scaling on the management API (protocol http), which counts messages being worked on as well as ready
     /// ones: with AMQP only ready messages count, and long conversions would scale the converter down mid-job.
     /// </summary>
-    public static IEnumerable<GenericObject> QueueScaler(QueueScaling scaling)
+    public static IEnumerable<GenericObject> QueueScaler(QueueScaling scaling, string version)
     {
-        yield return new GenericObject("keda.sh/v1alpha1", "TriggerAuthentication", Metadata(KedaAuthenticationName, "autoscaling"),
+        yield return new GenericObject("keda.sh/v1alpha1", "TriggerAuthentication", Metadata(KedaAuthenticationName, "autoscaling", version),
             new Dictionary<string, object>
             {
                 ["secretTargetRef"] = new[]
@@ -79,7 +94,7 @@ internal static class EdgeObjects
                     new Dictionary<string, object> { ["parameter"] = "host", ["name"] = KedaHost.SecretName, ["key"] = KedaHost.Key },
                 },
             });
-        yield return new GenericObject("keda.sh/v1alpha1", "ScaledObject", Metadata(scaling.Service, "autoscaling"),
+        yield return new GenericObject("keda.sh/v1alpha1", "ScaledObject", Metadata(scaling.Service, "autoscaling", version),
             new Dictionary<string, object>
             {
                 ["scaleTargetRef"] = new Dictionary<string, object> { ["apiVersion"] = "apps/v1", ["kind"] = "Deployment", ["name"] = scaling.Service },

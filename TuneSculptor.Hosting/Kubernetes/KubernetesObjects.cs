@@ -1,31 +1,50 @@
+using System.Text.RegularExpressions;
 using k8s.Models;
 
 namespace TuneSculptor.Hosting.Kubernetes;
 
 /// <summary>Small builders for the objects every component needs, so each reads as what it deploys.</summary>
-internal static class KubernetesObjects
+internal static partial class KubernetesObjects
 {
     public const string PartOf = "tunesculptor";
 
+    /// <summary>One installation of the system per namespace, as a Helm release would be.</summary>
+    public const string Instance = PartOf;
+
+    /// <summary>The tool that applies the objects (<c>kubectl apply -k</c>).</summary>
+    public const string ManagedBy = "kustomize";
+
+    /// <summary>Selectors use the name only: the other labels may change (version) or are shared by every object.</summary>
     public static Dictionary<string, string> Selector(string name) => new() { ["app.kubernetes.io/name"] = name };
 
-    public static V1ObjectMeta Metadata(string name, string component) => new() { Name = name, Labels = Labels(name, component) };
+    public static V1ObjectMeta Metadata(string name, string component, string version) => new() { Name = name, Labels = Labels(name, component, version) };
 
     /// <summary>Metadata of a pod template: labels only (a template's name is ignored).</summary>
-    public static V1ObjectMeta PodMetadata(string name, string component) => new() { Labels = Labels(name, component) };
+    public static V1ObjectMeta PodMetadata(string name, string component, string version) => new() { Labels = Labels(name, component, version) };
 
-    private static Dictionary<string, string> Labels(string name, string component) => new()
+    /// <summary>The six recommended labels (kubernetes.io "Recommended Labels"), so tools can group what belongs together.</summary>
+    public static Dictionary<string, string> Labels(string name, string component, string version) => new()
     {
         ["app.kubernetes.io/name"] = name,
+        ["app.kubernetes.io/instance"] = Instance,
+        ["app.kubernetes.io/version"] = LabelValue(version),
         ["app.kubernetes.io/component"] = component,
         ["app.kubernetes.io/part-of"] = PartOf,
+        ["app.kubernetes.io/managed-by"] = ManagedBy,
     };
 
-    public static V1Service Service(string name, string component, IEnumerable<V1ServicePort> ports, bool headless = false) => new()
+    private static string LabelValue(string value) => LabelValuePattern().IsMatch(value)
+        ? value
+        : throw new InvalidOperationException($"'{value}' is not a valid label value (63 characters at most: letters, digits, '-', '_', '.').");
+
+    [GeneratedRegex("^(?=.{0,63}$)([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$")]
+    private static partial Regex LabelValuePattern();
+
+    public static V1Service Service(string name, string component, string version, IEnumerable<V1ServicePort> ports, bool headless = false) => new()
     {
         ApiVersion = "v1",
         Kind = "Service",
-        Metadata = Metadata(name, component),
+        Metadata = Metadata(name, component, version),
         Spec = new V1ServiceSpec
         {
             Type = "ClusterIP",
@@ -92,19 +111,37 @@ internal static class KubernetesObjects
         },
     };
 
-    /// <summary>A StatefulSet of <paramref name="replicas"/> pods named <c>name-0…</c>, each with its own volume.</summary>
-    public static V1StatefulSet StatefulSet(string name, int replicas, V1PodSpec pod, params V1PersistentVolumeClaim[] volumes) => new()
+    /// <summary>
+    /// The headless Service that governs a StatefulSet (its pods' DNS names <c>name-0.governing…</c>), beside the
+    /// ClusterIP Service clients use: a governing Service must be headless, and clients are better served by a
+    /// stable virtual IP that only ready pods stand behind.
+    /// </summary>
+    public static V1Service GoverningService(string name, string version, IEnumerable<V1ServicePort> ports)
+    {
+        var service = Service(GoverningServiceName(name), "backing-service", version, ports, headless: true);
+        service.Spec.Selector = Selector(name);
+        return service;
+    }
+
+    public static string GoverningServiceName(string name) => $"{name}-headless";
+
+    /// <summary>
+    /// A StatefulSet of <paramref name="replicas"/> pods named <c>name-0…</c>, each with its own volume, governed by
+    /// the headless Service <paramref name="governingService"/>.
+    /// </summary>
+    public static V1StatefulSet StatefulSet(
+        string name, string version, string governingService, int replicas, V1PodSpec pod, params V1PersistentVolumeClaim[] volumes) => new()
     {
         ApiVersion = "apps/v1",
         Kind = "StatefulSet",
-        Metadata = Metadata(name, "backing-service"),
+        Metadata = Metadata(name, "backing-service", version),
         Spec = new V1StatefulSetSpec
         {
-            ServiceName = name,
+            ServiceName = governingService,
             Replicas = replicas,
             PodManagementPolicy = "Parallel",
             Selector = new V1LabelSelector { MatchLabels = Selector(name) },
-            Template = new V1PodTemplateSpec { Metadata = PodMetadata(name, "backing-service"), Spec = pod },
+            Template = new V1PodTemplateSpec { Metadata = PodMetadata(name, "backing-service", version), Spec = pod },
             VolumeClaimTemplates = volumes,
         },
     };
@@ -112,12 +149,16 @@ internal static class KubernetesObjects
     /// <summary>The image a container resource of the model runs, e.g. <c>docker.io/library/mariadb:10.11.19</c>.</summary>
     public static string ImageOf(IResource resource)
     {
-        if (!resource.TryGetLastAnnotation<ContainerImageAnnotation>(out var image))
-        {
-            throw new InvalidOperationException($"'{resource.Name}' has no container image: publish describes containers.");
-        }
-
+        var image = ImageAnnotationOf(resource);
         var registry = image.Registry is null ? string.Empty : image.Registry + "/";
         return $"{registry}{image.Image}:{image.Tag ?? "latest"}";
     }
+
+    /// <summary>The version a container resource runs: its image's tag (e.g. <c>10.11.19</c>), for the version label.</summary>
+    public static string VersionOf(IResource resource) => ImageAnnotationOf(resource).Tag ?? "latest";
+
+    private static ContainerImageAnnotation ImageAnnotationOf(IResource resource) =>
+        resource.TryGetLastAnnotation<ContainerImageAnnotation>(out var image)
+            ? image
+            : throw new InvalidOperationException($"'{resource.Name}' has no container image: publish describes containers.");
 }

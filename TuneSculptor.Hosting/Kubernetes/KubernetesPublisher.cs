@@ -36,7 +36,7 @@ internal sealed class KubernetesPublisher(DistributedApplicationModel model, Dis
         {
             ApiVersion = "v1",
             Kind = "Namespace",
-            Metadata = new V1ObjectMeta { Name = cluster.Namespace },
+            Metadata = new V1ObjectMeta { Name = cluster.Namespace, Labels = KubernetesObjects.Labels(cluster.Namespace, "namespace", cluster.ImageTag) },
         });
 
         var components = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
@@ -70,26 +70,45 @@ internal sealed class KubernetesPublisher(DistributedApplicationModel model, Dis
                 ? service.Port(endpoint)
                 : cluster.ServicePort));
         baseResources.Add("ingress.yaml");
-        files["base/kustomization.yaml"] = Kustomization("Kustomization", cluster.Namespace, baseResources);
+        files["base/kustomization.yaml"] = KustomizationFile.Kustomization(cluster.Namespace).Resources(baseResources).ToString();
 
         foreach (var (component, resources) in components)
         {
-            files[$"components/{component}/kustomization.yaml"] = Kustomization("Component", null, resources);
+            files[$"components/{component}/kustomization.yaml"] = KustomizationFile.Component().Resources(resources).ToString();
         }
 
         if (cluster.QueueScaling is { } scaling)
         {
-            files["components/keda/scaling.yaml"] = Yaml(EdgeObjects.QueueScaler(scaling));
-            files["components/keda/kustomization.yaml"] = Kustomization("Component", null, ["scaling.yaml"]);
+            files["components/keda/scaling.yaml"] = Yaml(EdgeObjects.QueueScaler(scaling, cluster.ImageTag));
+            files["components/keda/secret-references.yaml"] = EdgeObjects.KedaSecretReferences;
+            // KEDA owns the converter's replica count: a count in the Deployment would reset it at every apply.
+            files["components/keda/kustomization.yaml"] = KustomizationFile.Component()
+                .Resources(["scaling.yaml"])
+                .Configuration("secret-references.yaml")
+                .RemoveField("Deployment", scaling.Service, "/spec/replicas")
+                .ToString();
             secrets.Add(EdgeObjects.KedaHost);
         }
 
-        files["overlays/minikube/kustomization.yaml"] = Kustomization("Kustomization", cluster.Namespace, ["../../base"],
-            components.Keys.Select(c => $"../../components/{c}"), secrets);
+        var overlay = KustomizationFile.Kustomization(cluster.Namespace)
+            .Resources(["../../base"])
+            .Components(components.Keys.Select(c => $"../../components/{c}"));
+        foreach (var secret in secrets.GroupBy(s => s.SecretName))
+        {
+            // Made at deploy time by deploy/make-secrets.sh.
+            overlay.Secret(
+                secret.Key,
+                [.. secret.Select(value => (value.Key, $"{SecretsFolder}/{value.SecretName}/{value.Key}"))],
+                KubernetesObjects.Labels(secret.Key, "secret", cluster.ImageTag));
+        }
+
+        files["overlays/minikube/kustomization.yaml"] = overlay.ToString();
         if (cluster.QueueScaling is not null)
         {
-            files["overlays/minikube-keda/kustomization.yaml"] = Kustomization("Kustomization", cluster.Namespace, ["../minikube"],
-                ["../../components/keda"]);
+            files["overlays/minikube-keda/kustomization.yaml"] = KustomizationFile.Kustomization(cluster.Namespace)
+                .Resources(["../minikube"])
+                .Components(["../../components/keda"])
+                .ToString();
         }
 
         return files;
@@ -115,53 +134,5 @@ internal sealed class KubernetesPublisher(DistributedApplicationModel model, Dis
         }
 
         return text.ToString();
-    }
-
-    private static string Kustomization(
-        string kind, string? ns, IEnumerable<string> resources, IEnumerable<string>? components = null, IEnumerable<SecretValue>? secrets = null)
-    {
-        var text = new StringBuilder();
-        text.Append("# Generated from the AppHost's model by eng/publish-kubernetes.sh: do not edit.\n");
-        text.Append(kind == "Component" ? "apiVersion: kustomize.config.k8s.io/v1alpha1\n" : "apiVersion: kustomize.config.k8s.io/v1beta1\n");
-        text.Append($"kind: {kind}\n");
-        if (ns is not null)
-        {
-            text.Append($"namespace: {ns}\n");
-        }
-
-        AppendList(text, "resources", resources);
-        AppendList(text, "components", components ?? []);
-        var bySecret = (secrets ?? []).GroupBy(s => s.SecretName).ToList();
-        if (bySecret.Count > 0)
-        {
-            // Made at deploy time by deploy/make-secrets.sh; stable names so that KEDA's reference holds.
-            text.Append("generatorOptions:\n  disableNameSuffixHash: true\n");
-            text.Append("secretGenerator:\n");
-            foreach (var secret in bySecret)
-            {
-                text.Append($"- name: {secret.Key}\n  files:\n");
-                foreach (var value in secret)
-                {
-                    text.Append($"  - {value.Key}={SecretsFolder}/{value.SecretName}/{value.Key}\n");
-                }
-            }
-        }
-
-        return text.ToString();
-    }
-
-    private static void AppendList(StringBuilder text, string name, IEnumerable<string> items)
-    {
-        var list = items.ToList();
-        if (list.Count == 0)
-        {
-            return;
-        }
-
-        text.Append($"{name}:\n");
-        foreach (var item in list)
-        {
-            text.Append($"- {item}\n");
-        }
     }
 }

@@ -37,7 +37,7 @@ internal static class ServiceWorkloads
         {
             ApiVersion = "v1",
             Kind = "ConfigMap",
-            Metadata = Metadata($"{name}-config", "service"),
+            Metadata = Metadata($"{name}-config", "service", cluster.ImageTag),
             Data = settings.ToDictionary(e => e.Name, e => e.Value.Text),
         };
 
@@ -51,7 +51,7 @@ internal static class ServiceWorkloads
         {
             ApiVersion = "apps/v1",
             Kind = "Deployment",
-            Metadata = Metadata(name, "service"),
+            Metadata = Metadata(name, "service", cluster.ImageTag),
             Spec = new V1DeploymentSpec
             {
                 Replicas = workload.Replicas,
@@ -63,7 +63,7 @@ internal static class ServiceWorkloads
                 },
                 Template = new V1PodTemplateSpec
                 {
-                    Metadata = PodMetadata(name, "service"),
+                    Metadata = PodMetadata(name, "service", cluster.ImageTag),
                     Spec = new V1PodSpec
                     {
                         TerminationGracePeriodSeconds = (long)workload.TerminationGracePeriod.TotalSeconds,
@@ -104,6 +104,6 @@ internal static class ServiceWorkloads
             },
         };
 
-        yield return Service(name, "service", [ServicePort("http", cluster.ServicePort, "http")]);
+        yield return Service(name, "service", cluster.ImageTag, [ServicePort("http", cluster.ServicePort, "http")]);
     }
 }

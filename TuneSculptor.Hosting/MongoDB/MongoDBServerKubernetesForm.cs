@@ -1,3 +1,4 @@
+using System.Globalization;
 using k8s;
 using k8s.Models;
 using TuneSculptor.Hosting.Kubernetes;
@@ -14,6 +15,14 @@ internal sealed class MongoDBServerKubernetesForm(IMongoDBServerResource mongodb
     public const string ReplicaSet = "rs0";
     public const int Members = 3;
 
+    /// <summary>
+    /// Each member holds every file (an upload is up to 2 GiB, kept until converted; its mp3 24 h) and the oplog:
+    /// room for a few large uploads at once.
+    /// </summary>
+    private const string VolumeSize = "10Gi";
+
+    private const int OplogSizeMebibytes = 1024;
+
     private readonly SecretValue _rootPassword = SecretValue.For(
         mongodb.PasswordParameter ?? throw new InvalidOperationException($"'{mongodb.Name}' has no password in publish mode."))
         with { Variable = "MONGODB_PASSWORD" };
@@ -24,8 +33,10 @@ internal sealed class MongoDBServerKubernetesForm(IMongoDBServerResource mongodb
     public IEnumerable<IKubernetesObject> Objects()
     {
         var rootUser = MongoDBServerBuilderExtensions.RootUserName;
-        yield return Service(mongodb.Name, "backing-service", [ServicePort("mongodb", MongoDBServerImage.Port, "mongodb")], headless: true);
-        yield return StatefulSet(mongodb.Name, Members, new V1PodSpec
+        var version = VersionOf(mongodb);
+        // Clients name every member (mongodb-N.mongodb), so the one Service is the headless governing one.
+        yield return Service(mongodb.Name, "backing-service", version, [ServicePort("mongodb", MongoDBServerImage.Port, "mongodb")], headless: true);
+        yield return StatefulSet(mongodb.Name, version, mongodb.Name, Members, new V1PodSpec
         {
             // mongod insists on a keyfile only its user can read; a Secret volume is root's, so copy it.
             InitContainers =
@@ -48,7 +59,9 @@ internal sealed class MongoDBServerKubernetesForm(IMongoDBServerResource mongodb
                 {
                     Name = "mongodb",
                     Image = ImageOf(mongodb),
-                    Args = ["--replSet", ReplicaSet, "--bind_ip_all", "--keyFile", "/keyfile/keyfile"],
+                    // The oplog's size fixed (MiB) so it fits the volume: by default it takes 5 % of the node's free disk,
+                    // which on minikube is the whole node's, not the volume's.
+                    Args = ["--replSet", ReplicaSet, "--bind_ip_all", "--keyFile", "/keyfile/keyfile", "--oplogSize", OplogSizeMebibytes.ToString(CultureInfo.InvariantCulture)],
                     Ports = [ContainerPort("mongodb", MongoDBServerImage.Port)],
                     Env = [Env("MONGO_INITDB_ROOT_USERNAME", rootUser), (_rootPassword with { Variable = "MONGO_INITDB_ROOT_PASSWORD" }).ToEnvVar()],
                     VolumeMounts =
@@ -60,20 +73,20 @@ internal sealed class MongoDBServerKubernetesForm(IMongoDBServerResource mongodb
                     // reach each other before they are ready anyway (the headless Service publishes them).
                     ReadinessProbe = TcpProbe("mongodb", periodSeconds: 10, failureThreshold: 3),
                     LivenessProbe = TcpProbe("mongodb", periodSeconds: 20, failureThreshold: 6, initialDelaySeconds: 30),
-                    Resources = Resources("250m", "512Mi", cpuLimit: null, "1Gi"),
+                    Resources = Resources("100m", "512Mi", cpuLimit: null, "1Gi"),
                 },
             ],
             Volumes =
             [
                 new V1Volume { Name = "keyfile-secret", Secret = new V1SecretVolumeSource { SecretName = _keyFile.SecretName } },
-                new V1Volume { Name = "keyfile", EmptyDir = new V1EmptyDirVolumeSource() },
+                new V1Volume { Name = "keyfile", EmptyDir = new V1EmptyDirVolumeSource { SizeLimit = new ResourceQuantity("1Mi") } },
             ],
-        }, VolumeClaim("data", "5Gi"));
-        yield return InitiateJob(rootUser);
+        }, VolumeClaim("data", VolumeSize));
+        yield return InitiateJob(rootUser, version);
     }
 
     /// <summary>Waits for every member, then initiates the set unless it already is; safe to run again at any time.</summary>
-    private V1Job InitiateJob(string rootUser)
+    private V1Job InitiateJob(string rootUser, string version)
     {
         var members = string.Join(", ", MemberHosts.Select((host, i) => $"{{ _id: {i}, host: '{host}' }}"));
         var script = $$"""
@@ -95,7 +108,7 @@ internal sealed class MongoDBServerKubernetesForm(IMongoDBServerResource mongodb
         {
             ApiVersion = "batch/v1",
             Kind = "Job",
-            Metadata = Metadata($"{mongodb.Name}-init", "backing-service"),
+            Metadata = Metadata($"{mongodb.Name}-init", "backing-service", version),
             Spec = new V1JobSpec
             {
                 BackoffLimit = 10,
@@ -103,7 +116,7 @@ internal sealed class MongoDBServerKubernetesForm(IMongoDBServerResource mongodb
                 TtlSecondsAfterFinished = 600,
                 Template = new V1PodTemplateSpec
                 {
-                    Metadata = PodMetadata($"{mongodb.Name}-init", "backing-service"),
+                    Metadata = PodMetadata($"{mongodb.Name}-init", "backing-service", version),
                     Spec = new V1PodSpec
                     {
                         RestartPolicy = "OnFailure",

@@ -27,8 +27,11 @@ internal sealed class MySqlServerKubernetesForm(IMySqlServerResource mysql) : IK
         // `mysqladmin`: newer MariaDB images no longer ship the mysql* names.
         var ready = new List<string> { "healthcheck.sh", "--connect", "--innodb_initialized" };
         var alive = new List<string> { "healthcheck.sh", "--connect" };
-        yield return Service(mysql.Name, "backing-service", [ServicePort("mysql", MySqlServerImage.SqlPort, "mysql")]);
-        yield return StatefulSet(mysql.Name, 1, new V1PodSpec
+        var version = VersionOf(mysql);
+        V1ServicePort[] ports = [ServicePort("mysql", MySqlServerImage.SqlPort, "mysql")];
+        yield return Service(mysql.Name, "backing-service", version, ports);
+        yield return GoverningService(mysql.Name, version, ports);
+        yield return StatefulSet(mysql.Name, version, GoverningServiceName(mysql.Name), 1, new V1PodSpec
         {
             Containers =
             [
@@ -47,7 +50,8 @@ internal sealed class MySqlServerKubernetesForm(IMySqlServerResource mysql) : IK
                     VolumeMounts = [new V1VolumeMount { Name = "data", MountPath = MySqlServerImage.DataPath }],
                     ReadinessProbe = ExecProbe(ready, periodSeconds: 10, failureThreshold: 3),
                     LivenessProbe = ExecProbe(alive, periodSeconds: 20, failureThreshold: 6, initialDelaySeconds: 60),
-                    Resources = Resources("250m", "512Mi", cpuLimit: null, "1Gi"),
+                    // Idle but for logins and the throttle's counters; the buffer pool is the image's default 128 MiB.
+                    Resources = Resources("100m", "256Mi", cpuLimit: null, "1Gi"),
                 },
             ],
         }, VolumeClaim("data", "2Gi"));

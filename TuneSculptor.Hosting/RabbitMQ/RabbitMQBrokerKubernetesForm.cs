@@ -12,12 +12,15 @@ internal sealed class RabbitMQBrokerKubernetesForm(IRabbitMQBrokerResource rabbi
 
     public IEnumerable<IKubernetesObject> Objects()
     {
-        yield return Service(rabbitmq.Name, "backing-service",
+        var version = VersionOf(rabbitmq);
+        V1ServicePort[] ports =
         [
             ServicePort("amqp", RabbitMQBrokerImage.AmqpPort, "amqp"),
             ServicePort(RabbitMQBrokerBuilderExtensions.ManagementEndpointName, RabbitMQBrokerImage.ManagementPort, "http"),
-        ]);
-        yield return StatefulSet(rabbitmq.Name, 1, new V1PodSpec
+        ];
+        yield return Service(rabbitmq.Name, "backing-service", version, ports);
+        yield return GoverningService(rabbitmq.Name, version, ports);
+        yield return StatefulSet(rabbitmq.Name, version, GoverningServiceName(rabbitmq.Name), 1, new V1PodSpec
         {
             Containers =
             [
@@ -34,7 +37,8 @@ internal sealed class RabbitMQBrokerKubernetesForm(IRabbitMQBrokerResource rabbi
                     VolumeMounts = [new V1VolumeMount { Name = "data", MountPath = RabbitMQBrokerImage.DataPath }],
                     ReadinessProbe = ExecProbe(["rabbitmq-diagnostics", "-q", "check_port_connectivity"], periodSeconds: 15, failureThreshold: 3),
                     LivenessProbe = ExecProbe(["rabbitmq-diagnostics", "-q", "status"], periodSeconds: 30, failureThreshold: 6, initialDelaySeconds: 60),
-                    Resources = Resources("250m", "512Mi", cpuLimit: null, "1Gi"),
+                    // A few messages a minute: the Erlang VM idles well under a tenth of a core.
+                    Resources = Resources("100m", "512Mi", cpuLimit: null, "1Gi"),
                 },
             ],
         }, VolumeClaim("data", "2Gi"));

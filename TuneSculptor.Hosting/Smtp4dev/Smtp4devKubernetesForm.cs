@@ -17,7 +17,8 @@ internal sealed class Smtp4devKubernetesForm(ISmtp4devResource mail) : IKubernet
 
     public IEnumerable<IKubernetesObject> Objects()
     {
-        yield return Service(mail.Name, "backing-service",
+        var version = VersionOf(mail);
+        yield return Service(mail.Name, "backing-service", version,
         [
             ServicePort(Smtp4devBuilderExtensions.SmtpEndpointName, Smtp4devImage.SmtpPort, "smtp"),
             ServicePort("http", Smtp4devImage.UiPort, "http"),
@@ -26,14 +27,14 @@ internal sealed class Smtp4devKubernetesForm(ISmtp4devResource mail) : IKubernet
         {
             ApiVersion = "apps/v1",
             Kind = "Deployment",
-            Metadata = Metadata(mail.Name, "backing-service"),
+            Metadata = Metadata(mail.Name, "backing-service", version),
             Spec = new V1DeploymentSpec
             {
                 Replicas = 1,
                 Selector = new V1LabelSelector { MatchLabels = Selector(mail.Name) },
                 Template = new V1PodTemplateSpec
                 {
-                    Metadata = PodMetadata(mail.Name, "backing-service"),
+                    Metadata = PodMetadata(mail.Name, "backing-service", version),
                     Spec = new V1PodSpec
                     {
                         Containers =
@@ -50,7 +51,7 @@ internal sealed class Smtp4devKubernetesForm(ISmtp4devResource mail) : IKubernet
                                 // Mail kept in memory, no IMAP/POP3: as the model runs it.
                                 Env = [.. Smtp4devImage.ServerSettings.Select(setting => Env(setting.Key, setting.Value))],
                                 ReadinessProbe = HttpProbe("/", "http", periodSeconds: 10, failureThreshold: 3),
-                                Resources = Resources("50m", "128Mi", cpuLimit: null, "256Mi"),
+                                Resources = Resources("25m", "128Mi", cpuLimit: null, "256Mi"),
                             },
                         ],
                     },

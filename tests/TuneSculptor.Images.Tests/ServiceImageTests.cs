@@ -73,7 +73,8 @@ public sealed class ServiceImageTests(ImageDeployment deployment) : IClassFixtur
 
         // As the app user auth connects as, with the password from the manifests' Secret.
         var (exitCode, output, error) = await Podman.TryAsync(Cancellation,
-            "exec", "--env", $"MYSQL_PWD={deployment.Manifests.SecretValue("mysql-password", "value")}", deployment.Container("mysql"),
+            "exec", "--env", $"MYSQL_PWD={KubernetesEnvironment.Of(deployment.Manifests.Workload("auth").Container, deployment.Manifests)["MARIADB_PASSWORD"]}",
+            deployment.Container("mysql"),
             "mariadb", "--user=tunesculptor", "--database=authdb", "--batch", "--skip-column-names",
             "--execute=SELECT version FROM schema_migrations ORDER BY version");
 

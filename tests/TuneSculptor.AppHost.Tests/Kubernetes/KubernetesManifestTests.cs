@@ -122,7 +122,9 @@ public sealed partial class KubernetesManifestTests(PublishedKubernetes publishe
             AssertServed(services, statefulSets, backend.Backend.Service.Name, backend.Backend.Service.Port.Number!.Value, "ingress");
         }
 
-        foreach (var (host, port) in Addresses(secretValues["rabbitmq-keda/host"]))
+        // Secret names end in a hash of their content.
+        var kedaHost = secretValues.Single(s => s.Key.StartsWith("rabbitmq-keda-", StringComparison.Ordinal) && s.Key.EndsWith("/host", StringComparison.Ordinal)).Value;
+        foreach (var (host, port) in Addresses(kedaHost))
         {
             AssertServed(services, statefulSets, host, port, "KEDA");
         }

@@ -1,0 +1,232 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using k8s.Models;
+using TuneSculptor.Testing;
+
+namespace TuneSculptor.AppHost.Tests.Kubernetes;
+
+/// <summary>
+/// Secrets that can change: named after a hash of their content, so that a new value restarts the pods reading it,
+/// with every reference (KEDA's included) following the name; values derived from others rebuilt by
+/// deploy/make-secrets.sh; and that script failing loudly instead of writing an empty or broken value.
+/// </summary>
+public sealed partial class KubernetesSecretTests(PublishedKubernetes published) : IClassFixture<PublishedKubernetes>
+{
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    private static string MakeSecrets => Repository.PathTo("deploy/make-secrets.sh");
+
+    [Fact]
+    public void Secret_names_carry_a_content_hash_and_every_reference_follows_it()
+    {
+        var everything = published.Rendered[PublishedKubernetes.KedaOverlay];
+        var secrets = everything.Where(o => o.Kind == "Secret").Select(o => o.Name).ToHashSet();
+
+        Assert.Equal(8, secrets.Count);
+        Assert.All(secrets, name => Assert.Matches(HashedName(), name));
+        var references = References(everything).ToList();
+        Assert.Contains(references, r => r.From == "TriggerAuthentication rabbitmq-keda");
+        Assert.Contains(references, r => r.From == "StatefulSet mongodb" && r.Secret.StartsWith("mongodb-keyfile-", StringComparison.Ordinal));
+        Assert.All(references, r => Assert.True(secrets.Contains(r.Secret), $"{r.From} refers to '{r.Secret}', which is not a rendered Secret"));
+        // Every Secret is read by something.
+        Assert.Equal(secrets.Order(StringComparer.Ordinal), references.Select(r => r.Secret).Distinct().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_new_password_restarts_exactly_the_pods_that_read_it_and_rebuilds_KEDAs_URL()
+    {
+        var copy = Directory.CreateTempSubdirectory("tunesculptor-k8s-rotate-");
+        try
+        {
+            await Repository.RunAsync("cp", ["-r", $"{published.OutputPath}/.", copy.FullName], Cancellation);
+            var overlay = Path.Combine(copy.FullName, PublishedKubernetes.Overlay);
+            var keda = Path.Combine(copy.FullName, PublishedKubernetes.KedaOverlay);
+            var before = RenderedObject.Split(await Repository.RunAsync("kubectl", ["kustomize", keda], Cancellation));
+
+            await File.WriteAllTextAsync(Path.Combine(overlay, "secrets/rabbitmq-password/value"), "rotated-password-0123456789", Cancellation);
+            var output = await Repository.RunAsync("bash", [MakeSecrets, overlay], Cancellation);
+            var after = RenderedObject.Split(await Repository.RunAsync("kubectl", ["kustomize", keda], Cancellation));
+
+            Assert.Contains("updated", output, StringComparison.Ordinal);
+            var host = SecretValue(after, "rabbitmq-keda", "host");
+            Assert.Equal("http://tunesculptor:rotated-password-0123456789@rabbitmq.tunesculptor.svc.cluster.local:15672", host);
+            Assert.Equal("rotated-password-0123456789", SecretValue(after, "rabbitmq-password", "value"));
+
+            // The pod templates that read the password (or KEDA's URL) changed, so their pods roll; no other did.
+            var changed = Workloads(after).Where(w => Workloads(before)[w.Key] != w.Value).Select(w => w.Key).Order(StringComparer.Ordinal);
+            Assert.Equal(["Deployment converter", "Deployment gateway", "Deployment notification", "StatefulSet rabbitmq", "TriggerAuthentication rabbitmq-keda"], changed);
+        }
+        finally
+        {
+            copy.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Make_secrets_run_again_changes_nothing()
+    {
+        var overlay = NewOverlay();
+        try
+        {
+            var first = await Repository.RunAsync("bash", [MakeSecrets, overlay.FullName], Cancellation);
+            var files = Snapshot(overlay);
+            var second = await Repository.RunAsync("bash", [MakeSecrets, overlay.FullName], Cancellation);
+
+            Assert.Equal(8, files.Count);
+            Assert.Equal(8, first.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+            Assert.Equal(string.Empty, second);
+            Assert.Equal(files, Snapshot(overlay));
+            Assert.All(files.Values, value => Assert.NotEmpty(value));
+        }
+        finally
+        {
+            overlay.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Make_secrets_fails_loudly_when_openssl_fails_and_writes_no_file()
+    {
+        var overlay = NewOverlay();
+        var bin = Directory.CreateTempSubdirectory("tunesculptor-fake-openssl-");
+        try
+        {
+            // Isolates the failure on purpose: an openssl that always fails, first on PATH.
+            var openssl = Path.Combine(bin.FullName, "openssl");
+            await File.WriteAllTextAsync(openssl, "#!/bin/sh\necho 'openssl: out of entropy (test)' >&2\nexit 1\n", Cancellation);
+            File.SetUnixFileMode(openssl, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+
+            var (exitCode, _, error) = await Repository.RunUncheckedAsync("bash", [MakeSecrets, overlay.FullName], Cancellation,
+                environment: new Dictionary<string, string> { ["PATH"] = $"{bin.FullName}:{Environment.GetEnvironmentVariable("PATH")}" });
+
+            Assert.NotEqual(0, exitCode);
+            Assert.Contains("out of entropy (test)", error, StringComparison.Ordinal);
+            Assert.Contains("make-secrets: could not make mysql-password/value", error, StringComparison.Ordinal);
+            Assert.Empty(Snapshot(overlay));
+        }
+        finally
+        {
+            overlay.Delete(recursive: true);
+            bin.Delete(recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("mysql-password/value", "has;semicolon", "may hold only letters")]
+    [InlineData("rabbitmq-password/value", "p@ss/word", "may hold only letters")]
+    [InlineData("auth-signing-key/value", "not a key", "is not a private key")]
+    [InlineData("mongodb-keyfile/value", "short", "6 to 1024 base64 characters")]
+    public async Task Make_secrets_refuses_a_value_the_services_could_not_use(string file, string value, string message)
+    {
+        var overlay = NewOverlay();
+        try
+        {
+            var path = Path.Combine(overlay.FullName, "secrets", file);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await File.WriteAllTextAsync(path, value, Cancellation);
+
+            var (exitCode, _, error) = await Repository.RunUncheckedAsync("bash", [MakeSecrets, overlay.FullName], Cancellation);
+
+            Assert.NotEqual(0, exitCode);
+            Assert.Contains(message, error, StringComparison.Ordinal);
+            // Nothing derived from a value that was refused.
+            Assert.False(File.Exists(Path.Combine(overlay.FullName, "secrets/rabbitmq-keda/host")));
+        }
+        finally
+        {
+            overlay.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>An empty overlay folder (make-secrets.sh wants a kustomization.yaml there).</summary>
+    private static DirectoryInfo NewOverlay()
+    {
+        var overlay = Directory.CreateTempSubdirectory("tunesculptor-secrets-");
+        File.WriteAllText(Path.Combine(overlay.FullName, "kustomization.yaml"), "resources: []\n");
+        return overlay;
+    }
+
+    private static Dictionary<string, string> Snapshot(DirectoryInfo overlay)
+    {
+        var secrets = Path.Combine(overlay.FullName, "secrets");
+        return Directory.Exists(secrets)
+            ? Directory.EnumerateFiles(secrets, "*", SearchOption.AllDirectories).ToDictionary(f => Path.GetRelativePath(secrets, f), File.ReadAllText)
+            : [];
+    }
+
+    private static string SecretValue(IReadOnlyList<RenderedObject> objects, string name, string key) =>
+        Encoding.UTF8.GetString(objects.Single(o => o.Kind == "Secret" && HashedName().Match(o.Name).Groups["name"].Value == name).As<V1Secret>().Data[key]);
+
+    /// <summary>Each workload's pod template (and KEDA's authentication) as YAML, by kind and name.</summary>
+    private static Dictionary<string, string> Workloads(IReadOnlyList<RenderedObject> objects) =>
+        objects.Where(o => o.Kind is "Deployment" or "StatefulSet" or "Job" or "TriggerAuthentication")
+            .ToDictionary(o => $"{o.Kind} {o.Name}", o => o.Kind switch
+            {
+                "Deployment" => k8s.KubernetesYaml.Serialize(o.As<V1Deployment>().Spec.Template),
+                "StatefulSet" => k8s.KubernetesYaml.Serialize(o.As<V1StatefulSet>().Spec.Template),
+                "Job" => k8s.KubernetesYaml.Serialize(o.As<V1Job>().Spec.Template),
+                _ => o.Yaml,
+            });
+
+    /// <summary>Every Secret an object names: env references, secret volumes, KEDA's secretTargetRef.</summary>
+    private static IEnumerable<(string From, string Secret)> References(IEnumerable<RenderedObject> objects)
+    {
+        foreach (var item in objects)
+        {
+            var from = $"{item.Kind} {item.Name}";
+            V1PodSpec? pod = item.Kind switch
+            {
+                "Deployment" => item.As<V1Deployment>().Spec.Template.Spec,
+                "StatefulSet" => item.As<V1StatefulSet>().Spec.Template.Spec,
+                "Job" => item.As<V1Job>().Spec.Template.Spec,
+                _ => null,
+            };
+            foreach (var container in pod is null ? [] : pod.Containers.Concat(pod.InitContainers ?? []))
+            {
+                foreach (var env in container.Env ?? [])
+                {
+                    if (env.ValueFrom?.SecretKeyRef is { } reference)
+                    {
+                        yield return (from, reference.Name);
+                    }
+                }
+            }
+
+            foreach (var volume in pod?.Volumes ?? [])
+            {
+                if (volume.Secret is { } secret)
+                {
+                    yield return (from, secret.SecretName);
+                }
+            }
+
+            if (item.Kind == "TriggerAuthentication")
+            {
+                foreach (var target in item.As<TriggerAuthenticationHead>().Spec.SecretTargetRef)
+                {
+                    yield return (from, target.Name);
+                }
+            }
+        }
+    }
+
+    /// <summary>kustomize's suffix: a dash and ten characters of the content's hash.</summary>
+    [GeneratedRegex("^(?<name>[a-z0-9-]+)-[a-z0-9]{10}$")]
+    private static partial Regex HashedName();
+
+    /// <summary>The part of a KEDA TriggerAuthentication read here (the client has no model for it).</summary>
+    private sealed class TriggerAuthenticationHead
+    {
+        public AuthenticationSpec Spec { get; set; } = new();
+
+        public sealed class AuthenticationSpec
+        {
+            public List<SecretTarget> SecretTargetRef { get; set; } = [];
+        }
+
+        public sealed class SecretTarget
+        {
+            public string Name { get; set; } = string.Empty;
+        }
+    }
+}
