@@ -22,7 +22,8 @@ public static class RabbitMQExtensions
     /// Registers the shared RabbitMQ <see cref="IConnection"/> for the connection string
     /// <paramref name="connectionName"/> (Aspire's client integration: connect retries, automatic recovery), the
     /// <see cref="MessagePublisher"/>, the client's spans and the queue metrics (<see cref="MessagingTelemetry"/>) in
-    /// OpenTelemetry, and a health check that opens a channel on it (degraded, not unready, when it fails). Consumers are added on the returned builder.
+    /// OpenTelemetry, and a health check that opens a channel on it (degraded, not unready, when it fails).
+    /// Consumers are added on the returned builder.
     /// </summary>
     public static MessagingBuilder AddRabbitMQMessaging(this IHostApplicationBuilder builder, string connectionName)
     {

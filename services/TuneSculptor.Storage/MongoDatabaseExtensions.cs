@@ -19,7 +19,8 @@ public static class MongoDatabaseExtensions
     /// Registers <see cref="IMongoClient"/>, the <see cref="IMongoDatabase"/> named in the connection string
     /// <paramref name="connectionName"/>, the media store on it, the driver's tracing, the creation of its indexes
     /// (<see cref="StorageIndexes"/>, in the background), and a health check: the database answers and the indexes
-    /// are in place (degraded, not unready, when not). Each service adds its own view of the jobs (<see cref="JobStorageExtensions"/>).
+    /// are in place (degraded, not unready, when not). Each service adds its own view of the jobs
+    /// (<see cref="JobStorageExtensions"/>).
     /// </summary>
     public static IHostApplicationBuilder AddMongoDatabase(this IHostApplicationBuilder builder, string connectionName)
     {
