@@ -28,10 +28,20 @@ var auth = builder.AddService<Projects.TuneSculptor_Auth>("auth")
     .WithReference(authDb).WaitFor(authDb);
 
 const long maxUploadBytes = 2L * 1024 * 1024 * 1024;
+// A stop waits this long for uploads in flight; in Kubernetes a pod first keeps serving through the preStop delay,
+// while its removal from the Service reaches the ingress, and is killed after both plus a margin.
+var gatewayShutdownGrace = TimeSpan.FromMinutes(5);
+var gatewayPreStopDelay = TimeSpan.FromSeconds(10);
 var gateway = builder.AddService<Projects.TuneSculptor_Gateway>("gateway", port: builder.GetRunModePort("GATEWAY_PORT", 8080))
     .WithExternalHttpEndpoints()
     .WithEnvironment("Uploads__MaxFileSize", maxUploadBytes.ToString(CultureInfo.InvariantCulture))
-    .WithKubernetesWorkload(new() { Replicas = 2, MemoryLimit = "512Mi" })
+    .WithEnvironment("Uploads__ShutdownGrace", gatewayShutdownGrace.ToString("c", CultureInfo.InvariantCulture))
+    .WithKubernetesWorkload(new()
+    {
+        Replicas = 2, MemoryLimit = "512Mi",
+        PreStopDelay = gatewayPreStopDelay,
+        TerminationGracePeriod = gatewayPreStopDelay + gatewayShutdownGrace + TimeSpan.FromSeconds(10),
+    })
     .WithReference(auth).WaitFor(auth)
     .WithReference(mediaDb).WaitFor(mediaDb)
     .WithReference(rabbitmq).WaitFor(rabbitmq);

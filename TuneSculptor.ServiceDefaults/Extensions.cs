@@ -23,6 +23,9 @@ public static class ServiceDefaultsExtensions
     /// <summary>Tag of the checks that say the process itself is alive (liveness).</summary>
     public const string LiveTag = "live";
 
+    /// <summary>How a failed check of a shared dependency is reported: visible, but the service stays ready.</summary>
+    public const HealthStatus DependencyFailureStatus = HealthStatus.Degraded;
+
     public const string HealthPath = "/health";
     public const string AlivePath = "/alive";
 
@@ -112,16 +115,35 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>
-    /// Adds a readiness check of a dependency (part of <c>/health</c>, not <c>/alive</c>): healthy with the
-    /// description <paramref name="check"/> returns; unhealthy when it throws or takes longer than
-    /// <paramref name="timeout"/> (default 5 s).
+    /// Adds a check of a shared dependency (a database, the broker, another service, the mail server): part of
+    /// <c>/health</c>'s detail, healthy with the description <paramref name="check"/> returns, and
+    /// <see cref="HealthStatus.Degraded"/> when it throws or takes longer than <paramref name="timeout"/> (default 5 s).
     /// </summary>
+    /// <remarks>
+    /// Degraded, not unhealthy: a service stays ready while a shared dependency is down, because taking every replica
+    /// out of its Service would turn the requests that need nothing of it (a login while RabbitMQ is down) into the
+    /// ingress's error page. Requests that need the dependency answer 503 themselves.
+    /// </remarks>
     public static TBuilder AddDependencyCheck<TBuilder>(
         this TBuilder builder, string name, Func<IServiceProvider, CancellationToken, Task<string>> check, TimeSpan? timeout = null)
+        where TBuilder : IHostApplicationBuilder =>
+        builder.AddFunctionCheck(name, check, DependencyFailureStatus, timeout);
+
+    /// <summary>
+    /// Adds a readiness check of what the service itself needs to serve anything (its schema, its tools): the service
+    /// is not ready (<c>/health</c> answers 503) while it throws or takes longer than <paramref name="timeout"/>.
+    /// </summary>
+    public static TBuilder AddReadinessCheck<TBuilder>(
+        this TBuilder builder, string name, Func<IServiceProvider, CancellationToken, Task<string>> check, TimeSpan? timeout = null)
+        where TBuilder : IHostApplicationBuilder =>
+        builder.AddFunctionCheck(name, check, HealthStatus.Unhealthy, timeout);
+
+    private static TBuilder AddFunctionCheck<TBuilder>(
+        this TBuilder builder, string name, Func<IServiceProvider, CancellationToken, Task<string>> check, HealthStatus failureStatus, TimeSpan? timeout)
         where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
-            name, services => new DependencyCheck(services, check), HealthStatus.Unhealthy, tags: null, timeout ?? TimeSpan.FromSeconds(5)));
+            name, services => new DependencyCheck(services, check), failureStatus, tags: null, timeout ?? TimeSpan.FromSeconds(5)));
         return builder;
     }
 
@@ -131,15 +153,25 @@ public static class ServiceDefaultsExtensions
         ?? throw new InvalidOperationException($"Connection string '{name}' is missing: the AppHost wires it with WithReference.");
 
     /// <summary>
-    /// Maps <c>/alive</c> (liveness: the process answers) and <c>/health</c> (readiness: every dependency check
-    /// passes) in every environment, because Kubernetes probes need them in production too.
+    /// Maps <c>/alive</c> (liveness: the process answers) and <c>/health</c> (readiness: 200 while the service can
+    /// serve with its own resources, 503 otherwise; each check's status in the body) in every environment, because
+    /// Kubernetes probes need them in production too.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         var detailed = app.Environment.IsDevelopment();
-        // Probes carry no token: anonymous even where a service requires one everywhere else.
-        app.MapHealthChecks(HealthPath, new HealthCheckOptions { ResponseWriter = (context, report) => WriteReport(context, report, detailed) })
-            .AllowAnonymous();
+        // Probes carry no token: anonymous even where a service requires one everywhere else. A degraded report (a
+        // shared dependency down) stays 200, ready, stated here because readiness depends on it.
+        app.MapHealthChecks(HealthPath, new HealthCheckOptions
+        {
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status200OK,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+            ResponseWriter = (context, report) => WriteReport(context, report, detailed),
+        }).AllowAnonymous();
         app.MapHealthChecks(AlivePath, new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(LiveTag),

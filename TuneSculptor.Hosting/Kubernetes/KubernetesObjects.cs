@@ -86,6 +86,19 @@ internal static partial class KubernetesObjects
         TimeoutSeconds = 10,
     };
 
+    /// <summary>
+    /// A probe that only opens a TCP connection: the kubelet does it itself, so it starts no process in the container
+    /// (a client such as mongosh costs a tenth of a CPU second per probe).
+    /// </summary>
+    public static V1Probe TcpProbe(string port, int periodSeconds, int failureThreshold, int initialDelaySeconds = 0) => new()
+    {
+        TcpSocket = new V1TCPSocketAction { Port = port },
+        PeriodSeconds = periodSeconds,
+        FailureThreshold = failureThreshold,
+        InitialDelaySeconds = initialDelaySeconds,
+        TimeoutSeconds = 5,
+    };
+
     public static V1EnvVar Env(string name, string value) => new() { Name = name, Value = value };
 
     public static V1PersistentVolumeClaim VolumeClaim(string name, string size) => new()

@@ -17,5 +17,16 @@ public sealed record KubernetesWorkload
     /// <summary>Scratch space mounted at /tmp (the root file system is read-only).</summary>
     public string TempSizeLimit { get; init; } = "256Mi";
 
+    /// <summary>
+    /// From the start of a pod's termination to its kill: covers <see cref="PreStopDelay"/> and then the time the
+    /// process takes to finish its work in flight after SIGTERM.
+    /// </summary>
     public TimeSpan TerminationGracePeriod { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a terminating pod keeps serving before it gets SIGTERM (a <c>preStop</c> sleep), or none. Removing
+    /// a pod from its Service's endpoints reaches kube-proxy and the ingress controller a few seconds after the pod
+    /// starts terminating: without the delay, requests still routed to it in that window are refused.
+    /// </summary>
+    public TimeSpan? PreStopDelay { get; init; }
 }

@@ -13,7 +13,10 @@ internal static class ServiceWorkloads
     /// <summary>Liveness: the process answers (ServiceDefaults maps it in every environment).</summary>
     public const string LivenessPath = "/alive";
 
-    /// <summary>Readiness: the service reaches everything it depends on.</summary>
+    /// <summary>
+    /// Readiness: the service can serve with its own resources. A shared dependency that is down (broker, database,
+    /// another service) shows there as degraded but leaves it ready: requests that need it answer 503 themselves.
+    /// </summary>
     public const string ReadinessPath = "/health";
 
     public static IEnumerable<IKubernetesObject> Create(
@@ -21,6 +24,12 @@ internal static class ServiceWorkloads
     {
         var name = project.Name;
         var workload = project.KubernetesWorkload();
+        if (workload.PreStopDelay >= workload.TerminationGracePeriod)
+        {
+            throw new InvalidOperationException(
+                $"'{name}': the termination grace period ({workload.TerminationGracePeriod}) must outlast the preStop delay ({workload.PreStopDelay}), which it includes.");
+        }
+
         var settings = environment.Where(e => !e.Value.HasSecrets).ToList();
         var withSecrets = environment.Where(e => e.Value.HasSecrets).ToList();
 
@@ -76,6 +85,9 @@ internal static class ServiceWorkloads
                                 StartupProbe = HttpProbe(LivenessPath, "http", periodSeconds: 2, failureThreshold: 30),
                                 LivenessProbe = HttpProbe(LivenessPath, "http", periodSeconds: 10, failureThreshold: 3),
                                 ReadinessProbe = HttpProbe(ReadinessPath, "http", periodSeconds: 10, failureThreshold: 3),
+                                Lifecycle = workload.PreStopDelay is { } delay
+                                    ? new V1Lifecycle { PreStop = new V1LifecycleHandler { Sleep = new V1SleepAction { Seconds = (long)delay.TotalSeconds } } }
+                                    : null,
                                 Resources = Resources(workload.CpuRequest, workload.MemoryRequest, workload.CpuLimit, workload.MemoryLimit),
                                 SecurityContext = new V1SecurityContext
                                 {

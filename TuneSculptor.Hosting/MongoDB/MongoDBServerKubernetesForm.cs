@@ -33,7 +33,6 @@ internal sealed class MongoDBServerKubernetesForm(IMongoDBServerResource mongodb
     public IEnumerable<IKubernetesObject> Objects()
     {
         var rootUser = MongoDBServerBuilderExtensions.RootUserName;
-        var ping = new List<string> { "mongosh", "--quiet", "--eval", "db.adminCommand('ping').ok" };
         var version = VersionOf(mongodb);
         // Clients name every member (mongodb-N.mongodb), so the one Service is the headless governing one.
         yield return Service(mongodb.Name, "backing-service", version, [ServicePort("mongodb", MongoDBServerImage.Port, "mongodb")], headless: true);
@@ -70,8 +69,10 @@ internal sealed class MongoDBServerKubernetesForm(IMongoDBServerResource mongodb
                         new V1VolumeMount { Name = "data", MountPath = MongoDBServerImage.DataPath },
                         new V1VolumeMount { Name = "keyfile", MountPath = "/keyfile", ReadOnlyProperty = true },
                     ],
-                    ReadinessProbe = ExecProbe(ping, periodSeconds: 10, failureThreshold: 3),
-                    LivenessProbe = ExecProbe(ping, periodSeconds: 20, failureThreshold: 6, initialDelaySeconds: 30),
+                    // A member that accepts connections is ready: the driver finds the primary itself, and the members
+                    // reach each other before they are ready anyway (the headless Service publishes them).
+                    ReadinessProbe = TcpProbe("mongodb", periodSeconds: 10, failureThreshold: 3),
+                    LivenessProbe = TcpProbe("mongodb", periodSeconds: 20, failureThreshold: 6, initialDelaySeconds: 30),
                     Resources = Resources("100m", "512Mi", cpuLimit: null, "1Gi"),
                 },
             ],

@@ -22,7 +22,8 @@ public static class RabbitMQExtensions
     /// Registers the shared RabbitMQ <see cref="IConnection"/> for the connection string
     /// <paramref name="connectionName"/> (Aspire's client integration: connect retries, automatic recovery), the
     /// <see cref="MessagePublisher"/>, the client's spans and the queue metrics (<see cref="MessagingTelemetry"/>) in
-    /// OpenTelemetry, and a readiness check that opens a channel on it. Consumers are added on the returned builder.
+    /// OpenTelemetry, and a health check that opens a channel on it (degraded, not unready, when it fails).
+    /// Consumers are added on the returned builder.
     /// </summary>
     public static MessagingBuilder AddRabbitMQMessaging(this IHostApplicationBuilder builder, string connectionName)
     {
@@ -36,7 +37,9 @@ public static class RabbitMQExtensions
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics.AddMeter(MessagingTelemetry.Name))
             .WithTracing(tracing => tracing.AddSource(ClientActivitySources));
-        builder.Services.AddHealthChecks().AddCheck<RabbitMQHealthCheck>(HealthCheckName, HealthStatus.Unhealthy, timeout: TimeSpan.FromSeconds(5));
+        // Degraded when it fails: the broker is shared, its outage is answered per request (an upload's 503), and the
+        // service stays ready for everything else (see ServiceDefaults' AddDependencyCheck).
+        builder.Services.AddHealthChecks().AddCheck<RabbitMQHealthCheck>(HealthCheckName, HealthStatus.Degraded, timeout: TimeSpan.FromSeconds(5));
         return new MessagingBuilder(builder.Services);
     }
 }

@@ -4,7 +4,7 @@ using RabbitMQ.Client;
 
 namespace TuneSculptor.Messaging;
 
-/// <summary>Readiness: the shared connection is open and the broker answers. A failure is reported with the exception's message.</summary>
+/// <summary>Health of the broker: the shared connection is open and the broker answers. A failure is reported with the exception's message.</summary>
 internal sealed class RabbitMQHealthCheck(IServiceProvider services) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)

@@ -18,8 +18,9 @@ public static class MongoDatabaseExtensions
     /// <summary>
     /// Registers <see cref="IMongoClient"/>, the <see cref="IMongoDatabase"/> named in the connection string
     /// <paramref name="connectionName"/>, the media store on it, the driver's tracing, the creation of its indexes
-    /// (<see cref="StorageIndexes"/>, in the background), and a readiness check: the database answers and the indexes
-    /// are in place. Each service adds its own view of the jobs (<see cref="JobStorageExtensions"/>).
+    /// (<see cref="StorageIndexes"/>, in the background), and a health check: the database answers and the indexes
+    /// are in place (degraded, not unready, when not). Each service adds its own view of the jobs
+    /// (<see cref="JobStorageExtensions"/>).
     /// </summary>
     public static IHostApplicationBuilder AddMongoDatabase(this IHostApplicationBuilder builder, string connectionName)
     {
@@ -44,7 +45,9 @@ public static class MongoDatabaseExtensions
         builder.Services.AddSingleton<StorageIndexInitializer>();
         builder.Services.AddHostedService(services => services.GetRequiredService<StorageIndexInitializer>());
         builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddSource(DriverActivitySource));
-        builder.Services.AddHealthChecks().AddCheck<MongoDatabaseHealthCheck>(HealthCheckName, HealthStatus.Unhealthy, timeout: TimeSpan.FromSeconds(5));
+        // Degraded when it fails: the database is shared, its outage is answered per request (503), and the service
+        // stays ready for everything else (see ServiceDefaults' AddDependencyCheck).
+        builder.Services.AddHealthChecks().AddCheck<MongoDatabaseHealthCheck>(HealthCheckName, HealthStatus.Degraded, timeout: TimeSpan.FromSeconds(5));
         return builder;
     }
 }

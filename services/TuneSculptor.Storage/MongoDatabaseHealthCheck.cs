@@ -5,8 +5,8 @@ using MongoDB.Driver;
 namespace TuneSculptor.Storage;
 
 /// <summary>
-/// Readiness: the database answers a ping and the indexes the queries need are in place. A failure is reported with
-/// the exception's message.
+/// Health of the shared database: it answers a ping and the indexes the queries need are in place. A failure is
+/// reported with the registration's failure status and the exception's message.
 /// </summary>
 internal sealed class MongoDatabaseHealthCheck(IMongoDatabase database, StorageIndexInitializer indexes) : IHealthCheck
 {
@@ -16,7 +16,7 @@ internal sealed class MongoDatabaseHealthCheck(IMongoDatabase database, StorageI
     {
         await database.RunCommandAsync<BsonDocument>(Ping, cancellationToken: cancellationToken);
         return indexes.NotReadyReason is { } reason
-            ? HealthCheckResult.Unhealthy($"database '{database.DatabaseNamespace.DatabaseName}' answers, but {reason}")
+            ? new HealthCheckResult(context.Registration.FailureStatus, $"database '{database.DatabaseNamespace.DatabaseName}' answers, but {reason}")
             : HealthCheckResult.Healthy($"database '{database.DatabaseNamespace.DatabaseName}' answers");
     }
 }

@@ -6,7 +6,7 @@ namespace TuneSculptor.Storage;
 
 /// <summary>
 /// Creates the indexes (<see cref="StorageIndexes"/>) once per process, retrying until the database answers: in a
-/// cluster a service may start before its database. Until then the readiness check reports why it is not ready.
+/// cluster a service may start before its database. Until then the health check reports why they are missing.
 /// </summary>
 internal sealed partial class StorageIndexInitializer(IMongoDatabase database, ILogger<StorageIndexInitializer> logger) : BackgroundService
 {

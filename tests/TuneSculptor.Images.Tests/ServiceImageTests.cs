@@ -34,6 +34,9 @@ public sealed class ServiceImageTests(ImageDeployment deployment) : IClassFixtur
 
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        // Not merely ready: every dependency check passes (a degraded one would also answer 200).
+        var report = await health.Content.ReadAsStringAsync(Cancellation);
+        Assert.True(JsonDocument.Parse(report).RootElement.GetProperty("status").GetString() == "Healthy", report);
     }
 
     [Theory]

@@ -49,7 +49,7 @@ public sealed class StorageIndexesTests(MongoServer mongo)
     }
 
     [Fact]
-    public async Task A_service_creates_them_at_start_and_is_ready_once_they_exist()
+    public async Task A_service_creates_them_at_start_and_reports_healthy_once_they_exist()
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>

@@ -28,7 +28,7 @@ public static class AccountExtensions
             builder.Services.Configure<DevelopmentUserOptions>(builder.Configuration.GetSection($"{AuthOptions.Section}:DevelopmentUser"));
             builder.Services.AddSingleton<DevelopmentUserSeeder>();
             builder.Services.AddHostedService(services => services.GetRequiredService<DevelopmentUserSeeder>());
-            builder.AddDependencyCheck(DevelopmentUserSeeder.HealthCheckName, async (services, _) =>
+            builder.AddReadinessCheck(DevelopmentUserSeeder.HealthCheckName, async (services, _) =>
             {
                 var completion = services.GetRequiredService<DevelopmentUserSeeder>().Completion;
                 if (!completion.IsCompleted)

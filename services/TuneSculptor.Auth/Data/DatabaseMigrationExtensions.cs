@@ -8,7 +8,7 @@ public static class DatabaseMigrationExtensions
         builder.Services.AddSingleton<DatabaseMigrator>();
         builder.Services.AddSingleton<DatabaseMigrationService>();
         builder.Services.AddHostedService(services => services.GetRequiredService<DatabaseMigrationService>());
-        return builder.AddDependencyCheck(DatabaseMigrationService.HealthCheckName, async (services, _) =>
+        return builder.AddReadinessCheck(DatabaseMigrationService.HealthCheckName, async (services, _) =>
         {
             var completion = services.GetRequiredService<DatabaseMigrationService>().Completion;
             if (!completion.IsCompleted)

@@ -13,7 +13,7 @@ public static class MySqlDataSourceExtensions
 
     /// <summary>
     /// Registers a pooled <see cref="MySqlDataSource"/> for the connection string <paramref name="connectionName"/>,
-    /// with the driver's traces and metrics, and a readiness check that opens a connection and pings the server.
+    /// with the driver's traces and metrics, and a health check that opens a connection and pings the server.
     /// </summary>
     public static IHostApplicationBuilder AddMySqlDataSource(this IHostApplicationBuilder builder, string connectionName)
     {

@@ -25,7 +25,7 @@ public static class FFmpegExtensions
         }
 
         string? versions = null; // two concurrent first checks both run the binaries: harmless
-        return builder.AddDependencyCheck(HealthCheckName, async (_, cancellationToken) =>
+        return builder.AddReadinessCheck(HealthCheckName, async (_, cancellationToken) =>
         {
             if (versions is null)
             {

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace TuneSculptor.Gateway.Uploads;
 
 public static class UploadExtensions
@@ -6,6 +8,9 @@ public static class UploadExtensions
     public static IHostApplicationBuilder AddUploads(this IHostApplicationBuilder builder)
     {
         builder.Services.Configure<UploadOptions>(builder.Configuration.GetSection(UploadOptions.Section));
+        // After SIGTERM the server accepts no new connection and waits this long for the requests in flight.
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<UploadOptions>>((host, uploads) =>
+            host.ShutdownTimeout = uploads.Value.ShutdownGrace);
         builder.Services.AddSingleton<UploadTelemetry>();
         builder.Services.AddSingleton<IVideoQueue, VideoQueue>();
         builder.Services.AddSingleton<VideoSubmission>();

@@ -7,4 +7,10 @@ public sealed class UploadOptions
 
     /// <summary>The largest video accepted, in bytes (default 2 GiB).</summary>
     public long MaxFileSize { get; set; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>
+    /// How long a stop (SIGTERM) waits for requests in flight before cutting them: uploads are the long ones (default
+    /// 5 min, a 2 GiB upload at ~7 MB/s). An upload cut off stores nothing.
+    /// </summary>
+    public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -1,5 +1,3 @@
-using MailKit.Net.Smtp;
-
 namespace TuneSculptor.Notification.Email;
 
 public static class SmtpExtensions
@@ -9,8 +7,8 @@ public static class SmtpExtensions
     /// <summary>
     /// Reads the SMTP settings from the connection string <paramref name="connectionName"/> (the AppHost's mail
     /// server, or a real provider in production), registers what writes and sends the mails (their handler,
-    /// <see cref="MailJobOutcome"/>, consumes the <c>mp3</c> queue: see Program.cs), and adds a readiness check that
-    /// connects and, with credentials, logs in.
+    /// <see cref="MailJobOutcome"/>, consumes the <c>mp3</c> queue: see Program.cs), and adds a health check that
+    /// reads the server's greeting without logging in (<see cref="SmtpGreetingCheck"/>).
     /// </summary>
     public static IHostApplicationBuilder AddMail(this IHostApplicationBuilder builder, string connectionName)
     {
@@ -22,17 +20,10 @@ public static class SmtpExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<MailComposer>();
         builder.Services.AddSingleton<MailSender>();
-        return builder.AddDependencyCheck(HealthCheckName, async (_, cancellationToken) =>
-        {
-            using var client = new SmtpClient();
-            await client.ConnectAsync(settings.Host, settings.Port, settings.Security, cancellationToken);
-            if (settings.Credentials is not null)
-            {
-                await client.AuthenticateAsync(settings.Credentials, cancellationToken);
-            }
-
-            await client.DisconnectAsync(quit: true, cancellationToken);
-            return $"SMTP server {settings} answers";
-        }, timeout: TimeSpan.FromSeconds(10));
+        builder.Services.AddSingleton<SmtpGreetingCheck>();
+        return builder.AddDependencyCheck(
+            HealthCheckName,
+            (services, cancellationToken) => services.GetRequiredService<SmtpGreetingCheck>().CheckAsync(cancellationToken),
+            timeout: TimeSpan.FromSeconds(10));
     }
 }

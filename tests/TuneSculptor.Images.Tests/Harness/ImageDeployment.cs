@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json;
 using TuneSculptor.Testing;
 
 namespace TuneSculptor.Images.Tests.Harness;
@@ -201,7 +202,10 @@ public sealed class ImageDeployment : IAsyncLifetime
         }
     }
 
-    /// <summary>Waits for <c>/health</c> to answer 200: the Kubernetes readiness probe's condition.</summary>
+    /// <summary>
+    /// Waits for <c>/health</c> to answer 200 (the Kubernetes readiness probe's condition) with every check healthy:
+    /// a service is ready while a shared dependency is down (degraded), and here each must reach all of them.
+    /// </summary>
     private async Task WaitForReadyAsync(HttpClient http, string service, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + ReadyTimeout;
@@ -211,8 +215,10 @@ public sealed class ImageDeployment : IAsyncLifetime
             try
             {
                 using var response = await http.GetAsync(new Uri(HttpAddress(service), "/health"), cancellationToken);
-                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}";
-                if (response.StatusCode == HttpStatusCode.OK)
+                var body = await response.Content.ReadAsStringAsync(cancellationToken);
+                last = $"{(int)response.StatusCode} {body}";
+                if (response.StatusCode == HttpStatusCode.OK
+                    && JsonDocument.Parse(body).RootElement.GetProperty("status").GetString() == "Healthy")
                 {
                     return;
                 }

@@ -117,11 +117,13 @@ public sealed partial class HostProcessSystem : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits until every named resource runs and is healthy. Fails as soon as one fails to start or exits, with its
-    /// logs; on timeout, names the stragglers with their state, health reports and logs.
+    /// Waits until every named resource runs and is healthy, and each named service reaches all of its dependencies.
+    /// Fails as soon as one fails to start or exits, with its logs; on timeout, names the stragglers with their
+    /// state, health reports and logs.
     /// </summary>
     public async Task WaitForHealthyAsync(IEnumerable<string> resourceNames, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        var waited = Stopwatch.StartNew();
         var pending = resourceNames.ToHashSet();
         var lastSeen = new Dictionary<string, CustomResourceSnapshot>();
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -139,6 +141,12 @@ public sealed partial class HostProcessSystem : IAsyncDisposable
             await watch;
             StartupTime = _startup.Elapsed;
             await _start;
+            // Aspire's healthy is the services' readiness (200), which a degraded shared dependency passes: tests
+            // start once every service also reaches all of its dependencies (connections open, indexes in place).
+            foreach (var service in resourceNames.Intersect(Resources.Services))
+            {
+                await ServiceHealth.WaitUntilAsync(GetHttpEndpoint(service), h => h.Status == "Healthy", timeout - waited.Elapsed, timeoutSource.Token);
+            }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -309,7 +317,10 @@ public sealed partial class HostProcessSystem : IAsyncDisposable
         foreach (var dependant in dependants)
         {
             // On the wire first: Aspire's view of a dependant can still be the healthy one from before the outage.
-            await ServiceHealth.WaitUntilAsync(GetHttpEndpoint(dependant), h => h.StatusCode == System.Net.HttpStatusCode.OK, timeout, recovery.Token);
+            // Healthy, not just ready (200): a dependant stays ready through the outage, with the check degraded
+            // until its connection has recovered.
+            await ServiceHealth.WaitUntilAsync(
+                GetHttpEndpoint(dependant), h => h.StatusCode == System.Net.HttpStatusCode.OK && h.Status == "Healthy", timeout, recovery.Token);
             await App.ResourceNotifications.WaitForResourceHealthyAsync(dependant, recovery.Token);
         }
     }
