@@ -10,9 +10,9 @@ namespace TuneSculptor.AppHost.Tests.Kubernetes;
 /// </summary>
 public sealed class BuildImagesScriptTests : IDisposable
 {
-    private readonly DirectoryInfo _bin = Directory.CreateTempSubdirectory("tunesculptor-build-images-");
+    private readonly FakeCommands _commands = new();
 
-    private string Calls => Path.Combine(_bin.FullName, "calls");
+    private string Calls => Path.Combine(_commands.Folder, "calls");
 
     [Theory]
     [InlineData("aarch64", null, "arm64")]
@@ -40,18 +40,18 @@ public sealed class BuildImagesScriptTests : IDisposable
 
     private async Task<(int ExitCode, string Output, string Error)> RunAsync(string engineArch, string? targetArch)
     {
-        await Script("docker", $"""
+        _commands.Add("docker", $"""
             echo "docker $*" >> '{Calls}'
             case "$1" in
               info) echo '{engineArch}' ;;
             esac
             """);
-        await Script("dotnet", $"""
+        _commands.Add("dotnet", $"""
             echo "dotnet $*" >> '{Calls}'
             """);
         var environment = new Dictionary<string, string>
         {
-            ["PATH"] = $"{_bin.FullName}:{Environment.GetEnvironmentVariable("PATH")}",
+            ["PATH"] = _commands.PathFirst,
             // Empty means unset to the script, whatever the environment running the tests has.
             ["TARGET_ARCH"] = targetArch ?? string.Empty,
         };
@@ -59,12 +59,5 @@ public sealed class BuildImagesScriptTests : IDisposable
             TestContext.Current.CancellationToken, environment: environment);
     }
 
-    private async Task Script(string name, string body)
-    {
-        var path = Path.Combine(_bin.FullName, name);
-        await File.WriteAllTextAsync(path, $"#!/bin/sh\n{body}\n", TestContext.Current.CancellationToken);
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserExecute);
-    }
-
-    public void Dispose() => _bin.Delete(recursive: true);
+    public void Dispose() => _commands.Dispose();
 }

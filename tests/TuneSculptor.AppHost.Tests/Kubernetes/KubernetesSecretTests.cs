@@ -88,16 +88,14 @@ public sealed partial class KubernetesSecretTests(PublishedKubernetes published)
     public async Task Make_secrets_fails_loudly_when_openssl_fails_and_writes_no_file()
     {
         var overlay = NewOverlay();
-        var bin = Directory.CreateTempSubdirectory("tunesculptor-fake-openssl-");
+        using var commands = new FakeCommands();
         try
         {
             // Isolates the failure on purpose: an openssl that always fails, first on PATH.
-            var openssl = Path.Combine(bin.FullName, "openssl");
-            await File.WriteAllTextAsync(openssl, "#!/bin/sh\necho 'openssl: out of entropy (test)' >&2\nexit 1\n", Cancellation);
-            File.SetUnixFileMode(openssl, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+            commands.Add("openssl", "echo 'openssl: out of entropy (test)' >&2\nexit 1");
 
             var (exitCode, _, error) = await Repository.RunUncheckedAsync("bash", [MakeSecrets, overlay.FullName], Cancellation,
-                environment: new Dictionary<string, string> { ["PATH"] = $"{bin.FullName}:{Environment.GetEnvironmentVariable("PATH")}" });
+                environment: new Dictionary<string, string> { ["PATH"] = commands.PathFirst });
 
             Assert.NotEqual(0, exitCode);
             Assert.Contains("out of entropy (test)", error, StringComparison.Ordinal);
@@ -107,7 +105,6 @@ public sealed partial class KubernetesSecretTests(PublishedKubernetes published)
         finally
         {
             overlay.Delete(recursive: true);
-            bin.Delete(recursive: true);
         }
     }
 

@@ -5,7 +5,7 @@ namespace TuneSculptor.AppHost.Tests.Model;
 /// <summary>The probe against stand-in runtime CLIs: real processes with the exit codes and errors of docker's.</summary>
 public sealed class ContainerRuntimeProbeTests : IDisposable
 {
-    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("tunesculptor-probe-");
+    private readonly FakeCommands _commands = new();
 
     [Fact]
     public void A_runtime_whose_engine_answers_is_healthy()
@@ -33,7 +33,7 @@ public sealed class ContainerRuntimeProbeTests : IDisposable
     [Fact]
     public void A_missing_runtime_is_reported_as_not_installed()
     {
-        var status = ContainerRuntimeProbe.Check(Path.Combine(_folder.FullName, "no-such-runtime"));
+        var status = ContainerRuntimeProbe.Check(Path.Combine(_commands.Folder, "no-such-runtime"));
 
         Assert.False(status.IsHealthy);
         Assert.Equal("not installed", status.Detail);
@@ -50,13 +50,9 @@ public sealed class ContainerRuntimeProbeTests : IDisposable
         Assert.Contains("did not answer", status.Detail);
     }
 
-    public void Dispose() => _folder.Delete(recursive: true);
+    public void Dispose() => _commands.Dispose();
 
-    private string FakeRuntime(string script)
-    {
-        var path = Path.Combine(_folder.FullName, $"runtime-{Guid.NewGuid():N}");
-        File.WriteAllText(path, $"#!/usr/bin/env bash\n# called as: <runtime> info\n[ \"$1\" = info ] || exit 64\n{script}\n");
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        return path;
-    }
+    /// <summary>A runtime CLI that answers only <c>info</c>, as the probe calls it.</summary>
+    private string FakeRuntime(string script) =>
+        _commands.Add($"runtime-{Guid.NewGuid():N}", $"[ \"$1\" = info ] || exit 64\n{script}");
 }

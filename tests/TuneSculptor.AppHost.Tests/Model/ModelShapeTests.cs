@@ -32,33 +32,24 @@ public sealed partial class ModelShapeTests
     [Fact]
     public async Task With_local_images_each_server_is_the_image_eng_images_builds_and_mongodb_has_no_credentials()
     {
-        var folder = Directory.CreateTempSubdirectory("tunesculptor-runtime-");
-        try
+        using var commands = new FakeCommands();
+        // An engine named podman that answers (the model is only built: nothing is pulled, built or started).
+        var podman = commands.Add("podman", "exit 0");
+
+        var resources = await BuildModelAsync(
+            "--INFRASTRUCTURE_RUNTIME=containers", "--INFRASTRUCTURE_IMAGES=local", $"--ASPIRE_CONTAINER_RUNTIME={podman}");
+
+        foreach (var (server, kind) in new[] { ("mysql", "mariadb"), ("mongodb", "mongo-standin"), ("rabbitmq", "rabbitmq"), ("mail", "smtp4dev") })
         {
-            // An engine named podman that answers (the model is only built: nothing is pulled, built or started).
-            var podman = Path.Combine(folder.FullName, "podman");
-            File.WriteAllText(podman, "#!/bin/sh\nexit 0\n");
-            File.SetUnixFileMode(podman, UnixFileMode.UserRead | UnixFileMode.UserExecute);
-
-            var resources = await BuildModelAsync(
-                "--INFRASTRUCTURE_RUNTIME=containers", "--INFRASTRUCTURE_IMAGES=local", $"--ASPIRE_CONTAINER_RUNTIME={podman}");
-
-            foreach (var (server, kind) in new[] { ("mysql", "mariadb"), ("mongodb", "mongo-standin"), ("rabbitmq", "rabbitmq"), ("mail", "smtp4dev") })
-            {
-                var image = resources[server].Annotations.OfType<ContainerImageAnnotation>().Single();
-                var built = File.ReadAllText(Repository.PathTo($"eng/images/{kind}/image")).Trim();
-                Assert.Equal(built, $"{image.Registry}/{image.Image}:{image.Tag}");
-            }
-
-            var mongodb = Assert.IsType<MongoDBServerContainerResource>(resources["mongodb"]);
-            Assert.Null(mongodb.PasswordParameter);
-            Assert.DoesNotContain("@", ((IResourceWithConnectionString)mongodb).ConnectionStringExpression.ValueExpression);
-            Assert.DoesNotContain(resources["mongodb"].Annotations.OfType<EnvironmentCallbackAnnotation>(), _ => true);
+            var image = resources[server].Annotations.OfType<ContainerImageAnnotation>().Single();
+            var built = File.ReadAllText(Repository.PathTo($"eng/images/{kind}/image")).Trim();
+            Assert.Equal(built, $"{image.Registry}/{image.Image}:{image.Tag}");
         }
-        finally
-        {
-            folder.Delete(recursive: true);
-        }
+
+        var mongodb = Assert.IsType<MongoDBServerContainerResource>(resources["mongodb"]);
+        Assert.Null(mongodb.PasswordParameter);
+        Assert.DoesNotContain("@", ((IResourceWithConnectionString)mongodb).ConnectionStringExpression.ValueExpression);
+        Assert.DoesNotContain(resources["mongodb"].Annotations.OfType<EnvironmentCallbackAnnotation>(), _ => true);
     }
 
     [Fact]
@@ -89,21 +80,12 @@ public sealed partial class ModelShapeTests
     [Fact]
     public async Task Auto_picks_host_processes_when_the_container_runtime_does_not_answer()
     {
-        var folder = Directory.CreateTempSubdirectory("tunesculptor-runtime-");
-        try
-        {
-            var runtime = Path.Combine(folder.FullName, "docker");
-            File.WriteAllText(runtime, "#!/bin/sh\necho 'Cannot connect to the Docker daemon' >&2\nexit 1\n");
-            File.SetUnixFileMode(runtime, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        using var commands = new FakeCommands();
+        var runtime = commands.Add("docker", "echo 'Cannot connect to the Docker daemon' >&2\nexit 1");
 
-            var resources = await BuildModelAsync("--INFRASTRUCTURE_RUNTIME=auto", $"--ASPIRE_CONTAINER_RUNTIME={runtime}");
+        var resources = await BuildModelAsync("--INFRASTRUCTURE_RUNTIME=auto", $"--ASPIRE_CONTAINER_RUNTIME={runtime}");
 
-            Assert.All(Servers, name => Assert.IsAssignableFrom<ExecutableResource>(resources[name]));
-        }
-        finally
-        {
-            folder.Delete(recursive: true);
-        }
+        Assert.All(Servers, name => Assert.IsAssignableFrom<ExecutableResource>(resources[name]));
     }
 
     [Theory]
