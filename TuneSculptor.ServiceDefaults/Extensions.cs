@@ -138,6 +138,26 @@ public static class ServiceDefaultsExtensions
         where TBuilder : IHostApplicationBuilder =>
         builder.AddFunctionCheck(name, check, HealthStatus.Unhealthy, timeout);
 
+    /// <summary>
+    /// Adds a readiness check of start-up work running in the background (the <paramref name="completion"/> of the
+    /// service <typeparamref name="TWork"/>): not ready while it runs (<paramref name="pending"/> says so) or after it
+    /// failed (with why); ready, described by <paramref name="done"/>, once it has completed.
+    /// </summary>
+    public static IHostApplicationBuilder AddStartupWorkCheck<TWork>(
+        this IHostApplicationBuilder builder, string name, Func<TWork, Task> completion, string pending, string done)
+        where TWork : notnull =>
+        builder.AddReadinessCheck(name, async (services, _) =>
+        {
+            var work = completion(services.GetRequiredService<TWork>());
+            if (!work.IsCompleted)
+            {
+                throw new InvalidOperationException(pending);
+            }
+
+            await work; // rethrows why the work failed, if it did
+            return done;
+        });
+
     private static TBuilder AddFunctionCheck<TBuilder>(
         this TBuilder builder, string name, Func<IServiceProvider, CancellationToken, Task<string>> check, HealthStatus failureStatus, TimeSpan? timeout)
         where TBuilder : IHostApplicationBuilder

@@ -28,17 +28,8 @@ public static class AccountExtensions
             builder.Services.Configure<DevelopmentUserOptions>(builder.Configuration.GetSection($"{AuthOptions.Section}:DevelopmentUser"));
             builder.Services.AddSingleton<DevelopmentUserSeeder>();
             builder.Services.AddHostedService(services => services.GetRequiredService<DevelopmentUserSeeder>());
-            builder.AddReadinessCheck(DevelopmentUserSeeder.HealthCheckName, async (services, _) =>
-            {
-                var completion = services.GetRequiredService<DevelopmentUserSeeder>().Completion;
-                if (!completion.IsCompleted)
-                {
-                    throw new InvalidOperationException("The development account is being created.");
-                }
-
-                await completion; // rethrows why creating it failed, if it did
-                return "the development account exists";
-            });
+            builder.AddStartupWorkCheck<DevelopmentUserSeeder>(DevelopmentUserSeeder.HealthCheckName, seeder => seeder.Completion,
+                pending: "The development account is being created.", done: "the development account exists");
         }
 
         return builder;

@@ -8,16 +8,7 @@ public static class DatabaseMigrationExtensions
         builder.Services.AddSingleton<DatabaseMigrator>();
         builder.Services.AddSingleton<DatabaseMigrationService>();
         builder.Services.AddHostedService(services => services.GetRequiredService<DatabaseMigrationService>());
-        return builder.AddReadinessCheck(DatabaseMigrationService.HealthCheckName, async (services, _) =>
-        {
-            var completion = services.GetRequiredService<DatabaseMigrationService>().Completion;
-            if (!completion.IsCompleted)
-            {
-                throw new InvalidOperationException("The database is being migrated.");
-            }
-
-            await completion; // rethrows why migrating failed, if it did
-            return $"schema at version {DatabaseMigrator.Migrations[^1].Version}";
-        });
+        return builder.AddStartupWorkCheck<DatabaseMigrationService>(DatabaseMigrationService.HealthCheckName, work => work.Completion,
+            pending: "The database is being migrated.", done: $"schema at version {DatabaseMigrator.Migrations[^1].Version}");
     }
 }
