@@ -6,7 +6,8 @@
 #
 #   deploy/make-secrets.sh [overlay-dir]
 #
-# Passwords are random hex (safe inside URLs and connection strings). The token signing key is a new EC P-256 key.
+# Passwords are random hex (safe inside URLs and connection strings). The token signing key is a new EC P-256 key;
+# the link signing key 32 random bytes (base64).
 # Mail goes to the development mail server (the overlay's `mail` component) unless MAIL_CONNECTION_STRING gives
 # a real SMTP server, e.g. for Gmail with an app password (the sender is the Notification__From setting):
 #   MAIL_CONNECTION_STRING='smtp://me%40gmail.com:APP-PASSWORD@smtp.gmail.com:587?security=starttls'
@@ -61,6 +62,8 @@ password() { openssl rand -hex 24; }
 # mongod's replica set keyfile: 6–1024 base64 characters.
 keyfile() { openssl rand -base64 756 | tr -d '\n'; }
 signing_key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256; }
+# The download links' HMAC key: 32 random bytes, base64.
+link_key() { openssl rand -base64 32; }
 mail_connection_string() { printf '%s' "${MAIL_CONNECTION_STRING:-smtp://mail:25}"; }
 
 create mysql-password/value password
@@ -69,6 +72,7 @@ create mongodb-password/value password
 create mongodb-keyfile/value keyfile
 create rabbitmq-password/value password
 create auth-signing-key/value signing_key
+create link-signing-key/value link_key
 create mail-connection-string/value mail_connection_string
 
 # What the services would fail on at start, caught here instead. Passwords go into URLs and connection strings
@@ -78,6 +82,9 @@ for name in mysql-password mysql-root-password mongodb-password rabbitmq-passwor
     || fail "$name/value may hold only letters, digits and . _ ~ - (it is put into URLs and connection strings)"
 done
 openssl pkey -in "$secrets/auth-signing-key/value" -noout || fail "auth-signing-key/value is not a private key in PEM"
+# At least 32 bytes of base64 (44 characters), as the gateway and the notification refuse less at start.
+grep -Eq '^[A-Za-z0-9+/]{43,}={0,2}$' "$secrets/link-signing-key/value" \
+  || fail "link-signing-key/value must be base64 of at least 32 random bytes (openssl rand -base64 32)"
 # One key, or while rotating several as a YAML list ("- KEY" lines), as mongod reads them.
 ! grep -Evq '^(- )?[A-Za-z0-9+/=]{6,1024}$' "$secrets/mongodb-keyfile/value" \
   || fail "mongodb-keyfile/value must be a key of 6 to 1024 base64 characters, or a list of such keys as '- KEY' lines"

@@ -3,6 +3,7 @@ using TuneSculptor.Gateway.Downloads;
 using TuneSculptor.Gateway.Jobs;
 using TuneSculptor.Gateway.Uploads;
 using TuneSculptor.Gateway.Web;
+using TuneSculptor.Links;
 using TuneSculptor.Messaging;
 using TuneSculptor.Storage;
 
@@ -14,6 +15,8 @@ builder.Services.AddJobSubmissions();
 builder.AddRabbitMQMessaging("rabbitmq");
 builder.AddAuthService();
 builder.AddUploads();
+builder.AddDownloadLinks();
+builder.RedactDownloadLinksInTraces();
 
 var app = builder.Build();
 

@@ -78,7 +78,7 @@ public sealed partial class KubernetesManifestTests(PublishedKubernetes publishe
     {
         var secrets = Everything.Where(o => o.Kind == "Secret").Select(o => o.As<V1Secret>()).ToList();
         var values = secrets.SelectMany(s => s.Data.Values).Select(Encoding.UTF8.GetString).ToList();
-        Assert.Equal(8, values.Count);
+        Assert.Equal(9, values.Count);
 
         foreach (var item in Everything.Where(o => o.Kind != "Secret"))
         {

@@ -22,7 +22,7 @@ public sealed partial class KubernetesSecretTests(PublishedKubernetes published)
         var everything = published.Rendered[PublishedKubernetes.KedaOverlay];
         var secrets = everything.Where(o => o.Kind == "Secret").Select(o => o.Name).ToHashSet();
 
-        Assert.Equal(8, secrets.Count);
+        Assert.Equal(9, secrets.Count);
         Assert.All(secrets, name => Assert.Matches(HashedName(), name));
         var references = References(everything).ToList();
         Assert.Contains(references, r => r.From == "TriggerAuthentication rabbitmq-keda");
@@ -72,8 +72,8 @@ public sealed partial class KubernetesSecretTests(PublishedKubernetes published)
             var files = Snapshot(overlay);
             var second = await Repository.RunAsync("bash", [MakeSecrets, overlay.FullName], Cancellation);
 
-            Assert.Equal(8, files.Count);
-            Assert.Equal(8, first.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+            Assert.Equal(9, files.Count);
+            Assert.Equal(9, first.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
             Assert.Equal(string.Empty, second);
             Assert.Equal(files, Snapshot(overlay));
             Assert.All(files.Values, value => Assert.NotEmpty(value));
@@ -112,6 +112,7 @@ public sealed partial class KubernetesSecretTests(PublishedKubernetes published)
     [InlineData("mysql-password/value", "has;semicolon", "may hold only letters")]
     [InlineData("rabbitmq-password/value", "p@ss/word", "may hold only letters")]
     [InlineData("auth-signing-key/value", "not a key", "is not a private key")]
+    [InlineData("link-signing-key/value", "c2hvcnQ=", "at least 32 random bytes")]
     [InlineData("mongodb-keyfile/value", "short", "6 to 1024 base64 characters")]
     public async Task Make_secrets_refuses_a_value_the_services_could_not_use(string file, string value, string message)
     {
