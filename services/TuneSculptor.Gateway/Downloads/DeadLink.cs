@@ -50,9 +50,8 @@ public sealed class DeadLink : IResult
         }
 
         // The page's Content-Security-Policy applies here too (every answer carries it): styles from the gateway only.
-        httpContext.Response.StatusCode = StatusCode;
         httpContext.Response.Headers.CacheControl = "no-store";
-        return Results.Content(Page(), "text/html; charset=utf-8").ExecuteAsync(httpContext);
+        return Results.Content(Page(), "text/html; charset=utf-8", statusCode: StatusCode).ExecuteAsync(httpContext);
     }
 
     /// <summary>text/html asked for by name (not only through <c>*/*</c>), as browsers do when following a link.</summary>
