@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // Validates Kubernetes objects in YAML against the Kubernetes JSON schemas (kubernetes-models) and KEDA's CRD
 // schemas (@kubernetes-models/keda), offline.
-//   node validate.mjs [file.yaml ...]     (reads standard input when no file is given)
+//   node validate.mjs [--allow-unknown-fields] [file.yaml ...]     (reads standard input when no file is given)
 // Prints one line per object and a summary; exits 1 when any object is invalid or of an unknown apiVersion/kind,
 // when a file is not valid YAML, or when the input holds no object at all.
 //
-// Note: the schemas do not set additionalProperties: false, so unknown or misspelled fields (`replica: 2`) pass,
-// as they do in the published Kubernetes OpenAPI schemas. Types, enums, formats and required fields are checked.
+// Types, enums, formats and required fields are checked by the schemas. They do not set additionalProperties:
+// false (neither do the published Kubernetes OpenAPI schemas), so unknown or misspelled fields (`replica: 2`) would
+// pass; the strict check (unknownFields below, on unless --allow-unknown-fields) rejects them, as the API server's
+// strict field validation does.
 import { readFile } from "node:fs/promises";
 import { parseAllDocuments } from "yaml";
 
@@ -70,7 +72,67 @@ function withUnwrappedSecretData(obj) {
   return { ...obj, data };
 }
 
-async function validateObject(obj) {
+// The packages ship their schemas compiled into ajv validators, not as JSON schema documents, so the fields of each
+// object are learned from its validator: it runs on a proxy that records what it does with every object it is given
+// (following $refs as the validator itself does). Compiled with allErrors, a validator reads every property its
+// schema names, present or not; it enumerates the keys of a map (additionalProperties: labels, annotations, a
+// ConfigMap's data, KEDA's trigger metadata) and checks each value; it never looks into a free-form object
+// (x-kubernetes-preserve-unknown-fields, `type: object` without properties). int-or-string and quantities are
+// scalars, not objects. So in an object whose names were read and whose keys were not enumerated, a key that was not
+// read is a field its schema does not have.
+function recordingProxy(root) {
+  const namesRead = new WeakMap();
+  const maps = new WeakSet();
+  const proxies = new WeakMap();
+  const note = (target, key) => {
+    if (typeof key !== "string") return;
+    let names = namesRead.get(target);
+    if (!names) namesRead.set(target, (names = new Set()));
+    names.add(key);
+  };
+  const wrap = (value) => {
+    if (value === null || typeof value !== "object") return value;
+    let proxy = proxies.get(value);
+    if (!proxy) {
+      proxy = new Proxy(value, {
+        get(target, key, receiver) {
+          note(target, key);
+          return wrap(Reflect.get(target, key, receiver));
+        },
+        has(target, key) {
+          note(target, key);
+          return Reflect.has(target, key);
+        },
+        getOwnPropertyDescriptor(target, key) {
+          note(target, key);
+          return Reflect.getOwnPropertyDescriptor(target, key);
+        },
+        ownKeys(target) {
+          maps.add(target);
+          return Reflect.ownKeys(target);
+        },
+      });
+      proxies.set(value, proxy);
+    }
+    return proxy;
+  };
+  return { proxy: wrap(root), namesRead, maps };
+}
+
+// JSON pointers (as the schema errors print them) of the fields no schema names, after a recorded validation.
+function unknownFields(value, path, { namesRead, maps }, found = []) {
+  if (value === null || typeof value !== "object") return found;
+  const names = namesRead.get(value);
+  const isFieldList = names !== undefined && !Array.isArray(value) && !maps.has(value);
+  for (const [key, child] of Object.entries(value)) {
+    const childPath = `${path}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+    if (isFieldList && !names.has(key)) found.push(childPath);
+    else unknownFields(child, childPath, { namesRead, maps }, found);
+  }
+  return found;
+}
+
+async function validateObject(obj, { strict }) {
   if (obj === null || typeof obj !== "object" || Array.isArray(obj)) {
     return { ok: false, message: `document is a ${Array.isArray(obj) ? "list" : typeof obj}, not an object` };
   }
@@ -81,12 +143,19 @@ async function validateObject(obj) {
   if (!Model) {
     return { ok: false, message: `no schema for apiVersion ${apiVersion} kind ${kind} (unknown kind or version)` };
   }
+  const data = withUnwrappedSecretData(obj);
+  // The model's validate() runs the compiled schema on `this`: given the proxy, it validates the data as it is.
+  const recording = recordingProxy(data);
+  const problems = [];
   try {
-    new Model(withUnwrappedSecretData(obj)).validate();
-    return { ok: true };
+    Model.prototype.validate.call(recording.proxy);
   } catch (error) {
-    return { ok: false, message: describeValidationError(error) };
+    problems.push(describeValidationError(error));
   }
+  if (strict) {
+    problems.push(...unknownFields(data, "", recording).map((path) => `${path} is not a field of its schema (unknown or misspelled)`));
+  }
+  return problems.length > 0 ? { ok: false, message: problems.join("; ") } : { ok: true };
 }
 
 function displayName(obj) {
@@ -101,7 +170,9 @@ async function readStdin() {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-async function main(files) {
+async function main(args) {
+  const strict = !args.includes("--allow-unknown-fields");
+  const files = args.filter((arg) => arg !== "--allow-unknown-fields");
   const sources = files.length > 0 ? files : ["-"];
   let total = 0;
   let invalid = 0;
@@ -120,7 +191,7 @@ async function main(files) {
       const obj = doc.toJS({ maxAliasCount: 1000 });
       if (obj === null || obj === undefined) continue; // an empty document (`---` alone, or only comments)
       total++;
-      const result = await validateObject(obj);
+      const result = await validateObject(obj, { strict });
       const apiVersion = obj?.apiVersion ?? "<no apiVersion>";
       const kind = obj?.kind ?? "<no kind>";
       if (result.ok) {
