@@ -153,6 +153,11 @@ async function validateObject(obj, { strict }) {
     problems.push(describeValidationError(error));
   }
   if (strict) {
+    // Every kind's schema names apiVersion, kind and metadata: a validator not seen reading them is not the one run
+    // on the proxy (a changed @kubernetes-models/base), and the strict check would pass everything unseen.
+    if (!recording.namesRead.get(data)?.has("metadata") || recording.maps.has(data)) {
+      throw new Error(`the strict check could not follow the schema validator of ${apiVersion} ${kind}`);
+    }
     problems.push(...unknownFields(data, "", recording).map((path) => `${path} is not a field of its schema (unknown or misspelled)`));
   }
   return problems.length > 0 ? { ok: false, message: problems.join("; ") } : { ok: true };
