@@ -118,7 +118,7 @@ key_public=$(openssl pkey -in "$secrets/ingress-tls/tls.key" -pubout) || fail "i
 certificate_public=$(openssl x509 -in "$secrets/ingress-tls/tls.crt" -noout -pubkey) || fail "ingress-tls/tls.crt has no public key"
 [ "$key_public" = "$certificate_public" ] || fail "ingress-tls/tls.key is not the key of ingress-tls/tls.crt"
 san=$(openssl x509 -in "$secrets/ingress-tls/tls.crt" -noout -ext subjectAltName) || fail "ingress-tls/tls.crt cannot be read"
-grep -Eq "DNS:$tls_host(,|\$)" <<< "$san" || fail "ingress-tls/tls.crt is not for $tls_host (subjectAltName: ${san#*$'\n'})"
+grep -Eq "DNS:${tls_host//./\\.}(,|\$)" <<< "$san" || fail "ingress-tls/tls.crt is not for $tls_host (subjectAltName: ${san#*$'\n'})"
 # One key, or while rotating several as a YAML list ("- KEY" lines), as mongod reads them.
 ! grep -Evq '^(- )?[A-Za-z0-9+/=]{6,1024}$' "$secrets/mongodb-keyfile/value" \
   || fail "mongodb-keyfile/value must be a key of 6 to 1024 base64 characters, or a list of such keys as '- KEY' lines"

@@ -18,7 +18,7 @@ internal static class HttpsComponent
     /// <summary>The type ingress-nginx reads a certificate from, with its two keys.</summary>
     public const string SecretType = "kubernetes.io/tls";
 
-    public static readonly string[] SecretKeys = ["tls.crt", "tls.key"];
+    public static readonly IReadOnlyList<string> SecretKeys = ["tls.crt", "tls.key"];
 
     public static IReadOnlyList<string> Hosts(KubernetesEnvironment cluster) =>
         cluster.IngressRoutes.Values.Where(r => r.Https).Select(r => r.Host).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
