@@ -95,6 +95,63 @@ public sealed partial class KubernetesManifestTests(PublishedKubernetes publishe
         Assert.Contains("1 objects, 0 invalid", lenient, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_strict_check_leaves_maps_free_form_objects_and_int_or_string_values_alone()
+    {
+        // Maps (labels, annotations, limits, pod overhead), int-or-string (a named port, a number), a CRD's schema
+        // with x-kubernetes-preserve-unknown-fields and a free-form default: none of their keys is a field to check.
+        const string objects = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p, labels: {any-label: x}, annotations: {example.com/any: y}}
+            spec:
+              overhead: {cpu: 100m}
+              containers:
+              - name: c
+                image: example/c:1
+                ports: [{containerPort: 8080, name: http}]
+                livenessProbe: {httpGet: {port: http, path: /}}
+                readinessProbe: {tcpSocket: {port: 8080}}
+                resources: {limits: {cpu: 1, memory: 1Gi}}
+            ---
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata: {name: widgets.example.com}
+            spec:
+              group: example.com
+              names: {kind: Widget, plural: widgets}
+              scope: Namespaced
+              versions:
+              - name: v1
+                served: true
+                storage: true
+                schema:
+                  openAPIV3Schema:
+                    type: object
+                    description: anything goes
+                    x-kubernetes-preserve-unknown-fields: true
+                    properties:
+                      size: {x-kubernetes-int-or-string: true, default: {free: {form: 1}}}
+            """;
+
+        var report = await Repository.RunAsync("node", [Validator], Cancellation, standardInput: objects);
+
+        Assert.Contains("2 objects, 0 invalid", report, StringComparison.Ordinal);
+        var (exitCode, output, _) = await Repository.RunUncheckedAsync("node", [Validator], Cancellation, standardInput: objects.Replace("served: true", "servd: true", StringComparison.Ordinal));
+        Assert.True(exitCode == 1, output);
+        Assert.Contains("/spec/versions/0/servd is not a field of its schema", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_strict_checks_premise_holds_for_every_model_type_installed()
+    {
+        // Every field a model type declares is read by its compiled validator, save the few the check knows.
+        var report = await Repository.RunAsync("node", [Validator, "--check-coverage"], Cancellation);
+
+        TestContext.Current.TestOutputHelper?.WriteLine(report);
+        Assert.Matches(@"\n\d{3,} model types, 0 with fields their validator does not read and the strict check does not know\n$", report);
+    }
+
     private static string Validator => Repository.PathTo("tools/k8s-validate/validate.mjs");
 
     /// <summary>The object's YAML with <paramref name="from"/> (which must be there once) replaced.</summary>
