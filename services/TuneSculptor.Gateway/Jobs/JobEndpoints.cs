@@ -9,9 +9,16 @@ using TuneSculptor.Storage;
 namespace TuneSculptor.Gateway.Jobs;
 
 /// <summary>A job as its owner sees it.</summary>
+/// <param name="Progress">
+/// How far the conversion has come, 0–100 with one decimal, from ffmpeg's count against the source's duration: a
+/// number while <c>converting</c> (rising, at most 99.9; updated about once a second) and 100 once <c>done</c>.
+/// Null in every other status, and while converting when the duration is not known: before ffmpeg has read it, or
+/// for the whole conversion of a source that declares none.
+/// </param>
 public sealed record JobView(
     JobId JobId,
     string Status,
+    double? Progress,
     string Filename,
     long Size,
     int? Bitrate,
@@ -59,6 +66,12 @@ public static class JobEndpoints
     internal static JobView View(Job job, HttpRequest request) => new(
         job.Id,
         job.Status,
+        job.Status switch
+        {
+            JobStatus.Converting => job.Progress,
+            JobStatus.Done => 100,
+            _ => null,
+        },
         job.FileName,
         job.Size,
         job.Bitrate,
