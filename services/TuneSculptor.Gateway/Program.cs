@@ -1,5 +1,6 @@
 using TuneSculptor.Gateway.Auth;
 using TuneSculptor.Gateway.Downloads;
+using TuneSculptor.Gateway.Http;
 using TuneSculptor.Gateway.Jobs;
 using TuneSculptor.Gateway.Uploads;
 using TuneSculptor.Gateway.Web;
@@ -14,6 +15,7 @@ builder.Services.AddJobSubmissions();
 builder.AddRabbitMQMessaging("rabbitmq");
 builder.AddAuthService();
 builder.AddUploads();
+builder.AddApiDocument();
 
 var app = builder.Build();
 
@@ -24,6 +26,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapDefaultEndpoints();
+app.MapApiDocument();
 app.MapIdentityEndpoints();
 app.MapUploadEndpoints();
 app.MapJobEndpoints();

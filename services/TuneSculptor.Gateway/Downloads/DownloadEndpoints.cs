@@ -10,7 +10,16 @@ public static class DownloadEndpoints
 {
     public static IEndpointRouteBuilder MapDownloadEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapResourceGroup("/download").MapGet("", DownloadAsync);
+        app.MapResourceGroup("/download").MapGet("", DownloadAsync)
+            .WithName("DownloadMp3")
+            .WithTags(ApiTags.Downloads)
+            .WithSummary("The caller's mp3, with range requests honoured.")
+            .Produces<Stream>(StatusCodes.Status200OK, "audio/mpeg")
+            .Produces<Stream>(StatusCodes.Status206PartialContent, "audio/mpeg")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .Produces(StatusCodes.Status416RangeNotSatisfiable);
         return app;
     }
 
