@@ -80,7 +80,8 @@ builder.AddKubernetesPublishing(new KubernetesEnvironment
 {
     IngressRoutes = new Dictionary<string, IngressRoute>
     {
-        [gateway.Resource.Name] = new(new Uri(PublicBaseUrl.PublishedDefault).Host, "http"),
+        // Logins (HTTP Basic) and bearer tokens must not cross a network in clear.
+        [gateway.Resource.Name] = new(new Uri(PublicBaseUrl.PublishedDefault).Host, "http") { Https = true },
         [rabbitmq.Resource.Name] = new("rabbitmq-manager.com", RabbitMQBrokerBuilderExtensions.ManagementEndpointName),
     },
     MaxRequestBodyBytes = maxUploadBytes + 1024 * 1024,

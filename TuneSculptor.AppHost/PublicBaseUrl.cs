@@ -2,7 +2,10 @@ namespace TuneSculptor.AppHost;
 
 public static class PublicBaseUrl
 {
-    /// <summary>The Kubernetes host name of the gateway (see the runbook); a deployment may set another.</summary>
+    /// <summary>
+    /// The Kubernetes host name of the gateway (see the runbook); a deployment may set another. Plain HTTP as the
+    /// base serves it: the Kubernetes <c>tls</c> component, which the published overlays use, makes it https.
+    /// </summary>
     public const string PublishedDefault = "http://mp3converter.com";
 
     /// <summary>

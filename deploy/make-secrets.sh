@@ -8,6 +8,8 @@
 #
 # Passwords are random hex (safe inside URLs and connection strings). The token signing key is a new EC P-256 key;
 # the link signing key 32 random bytes (base64).
+# The ingress's certificate (ingress-tls/, the tls component) is self-signed for mp3converter.com: kept while it is
+# valid for more than TLS_RENEW_DAYS (30) days, then made again with a new key; curl trusts it with --cacert.
 # Mail goes to the development mail server (the overlay's `mail` component) unless MAIL_CONNECTION_STRING gives
 # a real SMTP server, e.g. for Gmail with an app password (the sender is the Notification__From setting):
 #   MAIL_CONNECTION_STRING='smtp://me%40gmail.com:APP-PASSWORD@smtp.gmail.com:587?security=starttls'
@@ -66,6 +68,38 @@ signing_key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256; 
 link_key() { openssl rand -base64 32; }
 mail_connection_string() { printf '%s' "${MAIL_CONNECTION_STRING:-smtp://mail:25}"; }
 
+tls_host=mp3converter.com
+tls_days=365
+tls_renew_days=${TLS_RENEW_DAYS:-30}
+
+# self_signed_certificate DIR: a new EC P-256 key and a certificate for $tls_host (in the SAN, which clients check;
+# the CN alone is ignored) into DIR/tls.key and DIR/tls.crt.
+self_signed_certificate() {
+  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1/tls.key" \
+    && openssl req -x509 -new -sha256 -key "$1/tls.key" -out "$1/tls.crt" -days "$tls_days" \
+      -subj "/CN=$tls_host" -addext "subjectAltName=DNS:$tls_host" -addext "extendedKeyUsage=serverAuth"
+}
+
+# The ingress's certificate: both files are made together (through a temporary folder), and again when either is
+# missing or the certificate expires within $tls_renew_days days. A file that is there but is no certificate is
+# refused, not replaced: it may be one someone put there.
+tls_certificate() {
+  local dir="$secrets/ingress-tls" work
+  if [ -s "$dir/tls.crt" ] && [ -s "$dir/tls.key" ]; then
+    openssl x509 -in "$dir/tls.crt" -noout \
+      || fail "ingress-tls/tls.crt is not a certificate in PEM (delete tls.crt and tls.key for a new self-signed one)"
+    openssl x509 -in "$dir/tls.crt" -noout -checkend $((tls_renew_days * 86400)) > /dev/null && return
+    echo "ingress-tls/tls.crt expires within $tls_renew_days days: making a new one"
+  fi
+  mkdir -p "$dir"
+  work=$(mktemp -d "$secrets/.ingress-tls.XXXXXX")
+  self_signed_certificate "$work" || { rm -rf "$work"; fail "could not make ingress-tls (openssl failed)"; }
+  mv "$work/tls.key" "$dir/tls.key"
+  mv "$work/tls.crt" "$dir/tls.crt"
+  rmdir "$work"
+  echo "created $dir (self-signed for $tls_host, $tls_days days)"
+}
+
 create mysql-password/value password
 create mysql-root-password/value password
 create mongodb-password/value password
@@ -74,6 +108,7 @@ create rabbitmq-password/value password
 create auth-signing-key/value signing_key
 create link-signing-key/value link_key
 create mail-connection-string/value mail_connection_string
+tls_certificate
 
 # What the services would fail on at start, caught here instead. Passwords go into URLs and connection strings
 # as they are, so a rotated one must be as plain as the generated ones.
@@ -85,6 +120,12 @@ openssl pkey -in "$secrets/auth-signing-key/value" -noout || fail "auth-signing-
 # At least 32 bytes of base64 (44 characters), as the gateway and the notification refuse less at start.
 grep -Eq '^[A-Za-z0-9+/]{43,}={0,2}$' "$secrets/link-signing-key/value" \
   || fail "link-signing-key/value must be base64 of at least 32 random bytes (openssl rand -base64 32)"
+openssl pkey -in "$secrets/ingress-tls/tls.key" -noout || fail "ingress-tls/tls.key is not a private key in PEM"
+key_public=$(openssl pkey -in "$secrets/ingress-tls/tls.key" -pubout) || fail "ingress-tls/tls.key has no public key"
+certificate_public=$(openssl x509 -in "$secrets/ingress-tls/tls.crt" -noout -pubkey) || fail "ingress-tls/tls.crt has no public key"
+[ "$key_public" = "$certificate_public" ] || fail "ingress-tls/tls.key is not the key of ingress-tls/tls.crt"
+san=$(openssl x509 -in "$secrets/ingress-tls/tls.crt" -noout -ext subjectAltName) || fail "ingress-tls/tls.crt cannot be read"
+grep -Eq "DNS:${tls_host//./\\.}(,|\$)" <<< "$san" || fail "ingress-tls/tls.crt is not for $tls_host (subjectAltName: ${san#*$'\n'})"
 # One key, or while rotating several as a YAML list ("- KEY" lines), as mongod reads them.
 ! grep -Evq '^(- )?[A-Za-z0-9+/=]{6,1024}$' "$secrets/mongodb-keyfile/value" \
   || fail "mongodb-keyfile/value must be a key of 6 to 1024 base64 characters, or a list of such keys as '- KEY' lines"

@@ -10,6 +10,8 @@ internal static class EdgeObjects
 {
     public const string KedaAuthenticationName = "rabbitmq-keda";
 
+    public const string IngressName = PartOf;
+
     /// <summary>The Secret (created at deploy time) holding the management API URL with the app user's credentials.</summary>
     public static readonly SecretValue KedaHost = new("rabbitmq-keda", "host", "KEDA_RABBITMQ_HOST");
 
@@ -37,8 +39,8 @@ internal static class EdgeObjects
             Kind = "Ingress",
             Metadata = new V1ObjectMeta
             {
-                Name = PartOf,
-                Labels = Labels(PartOf, "ingress", cluster.ImageTag),
+                Name = IngressName,
+                Labels = Labels(IngressName, "ingress", cluster.ImageTag),
                 Annotations = new Dictionary<string, string>
                 {
                     // Uploads stream through to the gateway (which stores them as they arrive) instead of being

@@ -9,8 +9,9 @@ namespace TuneSculptor.Hosting.Kubernetes;
 /// <code>
 /// base/                 namespace, backing services, our services, ingress
 /// components/mail/      the development mail server (optional)
+/// components/tls/       HTTPS at the ingress, plain HTTP redirected (optional; see HttpsComponent)
 /// components/keda/      queue-driven scaling of the converter (optional)
-/// overlays/minikube/    base + mail + Secrets generated from files made at deploy time (never committed)
+/// overlays/minikube/    base + mail + tls + Secrets generated from files made at deploy time (never committed)
 /// overlays/minikube-keda/  the same, scaled by KEDA
 /// </code>
 /// Output is deterministic (ordered, no timestamps), so the checked-in copy can be compared with a fresh one.
@@ -39,6 +40,8 @@ internal sealed class KubernetesPublisher(DistributedApplicationModel model, Dis
             Metadata = new V1ObjectMeta { Name = cluster.Namespace, Labels = KubernetesObjects.Labels(cluster.Namespace, "namespace", cluster.ImageTag) },
         });
 
+        var httpsHosts = HttpsComponent.Hosts(cluster);
+        var httpsLinks = new List<(string Service, string Setting, string Value)>();
         var components = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var (resource, service) in backing.OrderBy(s => s.Key.Name, StringComparer.Ordinal))
         {
@@ -61,6 +64,10 @@ internal sealed class KubernetesPublisher(DistributedApplicationModel model, Dis
         {
             var environment = await renderer.RenderAsync(project, executionContext, cancellationToken);
             secrets.UnionWith(environment.SelectMany(e => e.Value.Secrets));
+            httpsLinks.AddRange(environment
+                .Select(e => (Service: project.Name, Setting: e.Name, Value: HttpsComponent.HttpsForm($"{project.Name}: {e.Name}", e.Value, httpsHosts)))
+                .Where(l => l.Value is not null)
+                .Select(l => (l.Service, l.Setting, l.Value!)));
             files[$"base/{project.Name}.yaml"] = Yaml(ServiceWorkloads.Create(project, environment, cluster));
             baseResources.Add($"{project.Name}.yaml");
         }
@@ -77,6 +84,18 @@ internal sealed class KubernetesPublisher(DistributedApplicationModel model, Dis
             files[$"components/{component}/kustomization.yaml"] = KustomizationFile.Component().Resources(resources).ToString();
         }
 
+        // Deploy-time files → Secrets: one per secret value's Secret, and the ingress's certificate.
+        var secretFiles = secrets.GroupBy(s => s.SecretName)
+            .Select(secret => (Name: secret.Key, Type: (string?)null, Keys: secret.Select(value => value.Key).ToList()))
+            .ToList();
+        var overlayComponents = components.Keys.ToList();
+        if (httpsHosts.Count > 0)
+        {
+            files[$"components/{HttpsComponent.Name}/kustomization.yaml"] = HttpsComponent.Kustomization(httpsHosts, httpsLinks).ToString();
+            overlayComponents.Add(HttpsComponent.Name);
+            secretFiles.Add((HttpsComponent.SecretName, HttpsComponent.SecretType, [.. HttpsComponent.SecretKeys]));
+        }
+
         if (cluster.QueueScaling is { } scaling)
         {
             files["components/keda/scaling.yaml"] = Yaml(EdgeObjects.QueueScaler(scaling, cluster.ImageTag));
@@ -87,19 +106,20 @@ internal sealed class KubernetesPublisher(DistributedApplicationModel model, Dis
                 .Configuration("secret-references.yaml")
                 .RemoveField("Deployment", scaling.Service, "/spec/replicas")
                 .ToString();
-            secrets.Add(EdgeObjects.KedaHost);
+            secretFiles.Add((EdgeObjects.KedaHost.SecretName, null, [EdgeObjects.KedaHost.Key]));
         }
 
         var overlay = KustomizationFile.Kustomization(cluster.Namespace)
             .Resources(["../../base"])
-            .Components(components.Keys.Select(c => $"../../components/{c}"));
-        foreach (var secret in secrets.GroupBy(s => s.SecretName))
+            .Components(overlayComponents.Select(c => $"../../components/{c}"));
+        foreach (var (name, type, keys) in secretFiles.OrderBy(s => s.Name, StringComparer.Ordinal))
         {
             // Made at deploy time by deploy/make-secrets.sh.
             overlay.Secret(
-                secret.Key,
-                [.. secret.Select(value => (value.Key, $"{SecretsFolder}/{value.SecretName}/{value.Key}"))],
-                KubernetesObjects.Labels(secret.Key, "secret", cluster.ImageTag));
+                name,
+                [.. keys.Select(key => (key, $"{SecretsFolder}/{name}/{key}"))],
+                KubernetesObjects.Labels(name, "secret", cluster.ImageTag),
+                type);
         }
 
         files["overlays/minikube/kustomization.yaml"] = overlay.ToString();

@@ -4,15 +4,15 @@ namespace TuneSculptor.Hosting.Kubernetes;
 
 /// <summary>
 /// A kustomization.yaml (a Kustomization or a Component) as the publisher writes them: resources, components, name
-/// references kustomize does not know, patches removing a field, and Secrets generated from deploy-time files.
+/// references kustomize does not know, JSON patches of generated objects, and Secrets generated from deploy-time files.
 /// </summary>
 internal sealed class KustomizationFile(string kind, string? ns)
 {
     private readonly List<string> _resources = [];
     private readonly List<string> _components = [];
     private readonly List<string> _configurations = [];
-    private readonly List<(string Kind, string Name, string Path)> _removals = [];
-    private readonly List<(string Name, IReadOnlyList<(string Key, string File)> Files, IReadOnlyDictionary<string, string> Labels)> _secrets = [];
+    private readonly List<(string Kind, string Name, IReadOnlyList<JsonPatchOperation> Operations)> _patches = [];
+    private readonly List<(string Name, string? Type, IReadOnlyList<(string Key, string File)> Files, IReadOnlyDictionary<string, string> Labels)> _secrets = [];
 
     public static KustomizationFile Kustomization(string ns) => new("Kustomization", ns);
 
@@ -38,19 +38,23 @@ internal sealed class KustomizationFile(string kind, string? ns)
     }
 
     /// <summary>Removes the field at <paramref name="path"/> (a JSON pointer) from the object <paramref name="kind"/>/<paramref name="name"/>.</summary>
-    public KustomizationFile RemoveField(string kind, string name, string path)
+    public KustomizationFile RemoveField(string kind, string name, string path) => Patch(kind, name, [JsonPatchOperation.Remove(path)]);
+
+    /// <summary>Applies <paramref name="operations"/> (a JSON patch) to the object <paramref name="kind"/>/<paramref name="name"/>.</summary>
+    public KustomizationFile Patch(string kind, string name, IReadOnlyList<JsonPatchOperation> operations)
     {
-        _removals.Add((kind, name, path));
+        _patches.Add((kind, name, operations));
         return this;
     }
 
     /// <summary>
     /// A Secret from files made at deploy time. Its name gets a hash of the content, and kustomize rewrites every
     /// reference to it, so a changed value is a changed pod template: the pods that read it restart.
+    /// <paramref name="type"/> is the Secret's type when not Opaque (e.g. <c>kubernetes.io/tls</c>).
     /// </summary>
-    public KustomizationFile Secret(string name, IReadOnlyList<(string Key, string File)> files, IReadOnlyDictionary<string, string> labels)
+    public KustomizationFile Secret(string name, IReadOnlyList<(string Key, string File)> files, IReadOnlyDictionary<string, string> labels, string? type = null)
     {
-        _secrets.Add((name, files, labels));
+        _secrets.Add((name, type, files, labels));
         return this;
     }
 
@@ -68,21 +72,31 @@ internal sealed class KustomizationFile(string kind, string? ns)
         AppendList(text, "resources", _resources);
         AppendList(text, "components", _components);
         AppendList(text, "configurations", _configurations);
-        if (_removals.Count > 0)
+        if (_patches.Count > 0)
         {
             text.Append("patches:\n");
-            foreach (var (targetKind, name, path) in _removals)
+            foreach (var (targetKind, name, operations) in _patches)
             {
-                text.Append($"- target:\n    kind: {targetKind}\n    name: {name}\n  patch: |-\n    - op: remove\n      path: {path}\n");
+                text.Append($"- target:\n    kind: {targetKind}\n    name: {name}\n  patch: |-\n");
+                foreach (var operation in operations)
+                {
+                    text.Append(operation.ToYaml("    "));
+                }
             }
         }
 
         if (_secrets.Count > 0)
         {
             text.Append("secretGenerator:\n");
-            foreach (var (name, files, labels) in _secrets)
+            foreach (var (name, type, files, labels) in _secrets)
             {
-                text.Append($"- name: {name}\n  files:\n");
+                text.Append($"- name: {name}\n");
+                if (type is not null)
+                {
+                    text.Append($"  type: {type}\n");
+                }
+
+                text.Append("  files:\n");
                 foreach (var (key, file) in files)
                 {
                     text.Append($"  - {key}={file}\n");

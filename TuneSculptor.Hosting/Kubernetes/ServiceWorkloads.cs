@@ -19,6 +19,9 @@ internal static class ServiceWorkloads
     /// </summary>
     public const string ReadinessPath = "/health";
 
+    /// <summary>The ConfigMap holding a service's settings that are not secret.</summary>
+    public static string ConfigMapName(string service) => $"{service}-config";
+
     public static IEnumerable<IKubernetesObject> Create(
         ProjectResource project, IReadOnlyList<(string Name, RenderedValue Value)> environment, KubernetesEnvironment cluster)
     {
@@ -37,7 +40,7 @@ internal static class ServiceWorkloads
         {
             ApiVersion = "v1",
             Kind = "ConfigMap",
-            Metadata = Metadata($"{name}-config", "service", cluster.ImageTag),
+            Metadata = Metadata(ConfigMapName(name), "service", cluster.ImageTag),
             Data = settings.ToDictionary(e => e.Name, e => e.Value.Text),
         };
 
@@ -80,7 +83,7 @@ internal static class ServiceWorkloads
                                 Image = $"{cluster.ImageRepositoryPrefix}/{name}:{cluster.ImageTag}",
                                 ImagePullPolicy = "IfNotPresent",
                                 Ports = [ContainerPort("http", cluster.ServicePort)],
-                                EnvFrom = [new V1EnvFromSource { ConfigMapRef = new V1ConfigMapEnvSource { Name = $"{name}-config" } }],
+                                EnvFrom = [new V1EnvFromSource { ConfigMapRef = new V1ConfigMapEnvSource { Name = ConfigMapName(name) } }],
                                 Env = env.Count > 0 ? env : null,
                                 StartupProbe = HttpProbe(LivenessPath, "http", periodSeconds: 2, failureThreshold: 30),
                                 LivenessProbe = HttpProbe(LivenessPath, "http", periodSeconds: 10, failureThreshold: 3),

@@ -1,5 +1,6 @@
 using TuneSculptor.Gateway.Auth;
 using TuneSculptor.Gateway.Downloads;
+using TuneSculptor.Gateway.Http;
 using TuneSculptor.Gateway.Jobs;
 using TuneSculptor.Gateway.Uploads;
 using TuneSculptor.Gateway.Web;
@@ -17,6 +18,7 @@ builder.AddAuthService();
 builder.AddUploads();
 builder.AddDownloadLinks();
 builder.RedactDownloadLinksInTraces();
+builder.AddApiDocument();
 
 var app = builder.Build();
 
@@ -27,6 +29,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapDefaultEndpoints();
+app.MapApiDocument();
 app.MapIdentityEndpoints();
 app.MapUploadEndpoints();
 app.MapJobEndpoints();

@@ -16,16 +16,26 @@ internal sealed class ConversionJobs(JobsCollection jobs) : IConversionJobs
     {
         var result = await jobs.Documents.UpdateOneAsync(
             ById(id) & Filter.In(j => j.Status, [JobStatus.Queued, JobStatus.Converting]),
-            Update.Set(j => j.Status, JobStatus.Converting).Set(j => j.UpdatedAt, jobs.Now),
+            // A redelivered job starts over, so its progress does too.
+            Update.Set(j => j.Status, JobStatus.Converting).Set(j => j.Progress, null).Set(j => j.UpdatedAt, jobs.Now),
             cancellationToken: cancellationToken);
         return result.ModifiedCount == 1;
     }
+
+    // Not a status change: updated_at (what the retention sweep goes by) stays the time converting began.
+    public Task ReportProgressAsync(JobId id, double progress, CancellationToken cancellationToken) =>
+        jobs.Documents.UpdateOneAsync(
+            ById(id) & Filter.Eq(j => j.Status, JobStatus.Converting)
+                     & (Filter.Eq(j => j.Progress, null) | Filter.Lt(j => j.Progress, progress)),
+            Update.Set(j => j.Progress, progress),
+            cancellationToken: cancellationToken);
 
     public async Task<bool> MarkDoneAsync(JobId id, ObjectId mp3FileId, double durationSeconds, CancellationToken cancellationToken)
     {
         var result = await jobs.Documents.UpdateOneAsync(
             ById(id) & Filter.Nin(j => j.Status, Finished),
             Update.Set(j => j.Status, JobStatus.Done)
+                .Set(j => j.Progress, 100)
                 .Set(j => j.Mp3FileId, mp3FileId)
                 .Set(j => j.DurationSeconds, durationSeconds)
                 .Set(j => j.Error, null)

@@ -4,7 +4,7 @@ using TuneSculptor.Contracts;
 namespace TuneSculptor.Storage;
 
 /// <summary>
-/// The converter's writes: a job's conversion state (status, mp3, duration, error, updated_at), including the
+/// The converter's writes: a job's conversion state (status, progress, mp3, duration, error, updated_at), including the
 /// retention sweep's transitions. Every change is a conditional update, so a message handled twice (redelivery)
 /// cannot move a job backwards or finish it twice.
 /// </summary>
@@ -12,6 +12,12 @@ public interface IConversionJobs : IJobReader
 {
     /// <summary>Queued (or converting, on a redelivery) → converting; false if the job has already finished.</summary>
     Task<bool> MarkConvertingAsync(JobId id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A converting job's progress rises to <paramref name="progress"/> (0–100); no change if it is already as far or
+    /// further, or no longer converting, so progress never moves back and a finished job is left alone.
+    /// </summary>
+    Task ReportProgressAsync(JobId id, double progress, CancellationToken cancellationToken);
 
     /// <summary>
     /// Queued, converting or failed → done with its mp3; false if another delivery finished it first, or the owner

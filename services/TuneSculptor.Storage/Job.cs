@@ -45,6 +45,14 @@ public sealed class Job
     [BsonElement("status")]
     public required string Status { get; set; }
 
+    /// <summary>
+    /// How far a conversion has come, 0 to 100 with one decimal, from ffmpeg's own count of the time it has read
+    /// against the source's duration; 100 once done. Null until ffmpeg has read the source's duration, for the whole
+    /// conversion of a source that declares none (a live-style stream), and before converting starts.
+    /// </summary>
+    [BsonElement("progress")]
+    public double? Progress { get; set; }
+
     /// <summary>The mp3, once done; kept after it expires or is deleted, so a link to it can be told why it is dead.</summary>
     [BsonElement("mp3_fid")]
     public ObjectId? Mp3FileId { get; set; }

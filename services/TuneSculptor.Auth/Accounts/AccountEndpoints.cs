@@ -1,16 +1,7 @@
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Identity;
+using TuneSculptor.Contracts;
 
 namespace TuneSculptor.Auth.Accounts;
-
-public sealed record RegisterRequest(string? Email, string? Password);
-
-public sealed record RegisteredUser(Guid Id, string Email);
-
-public sealed record TokenResponse(
-    [property: JsonPropertyName("access_token")] string AccessToken,
-    [property: JsonPropertyName("token_type")] string TokenType,
-    [property: JsonPropertyName("expires_in")] long ExpiresIn);
 
 public static class AccountEndpoints
 {

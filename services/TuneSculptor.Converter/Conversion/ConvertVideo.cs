@@ -60,7 +60,12 @@ public sealed partial class ConvertVideo(
                 throw new PermanentFailureException("The uploaded video is no longer stored.", ex);
             }
 
-            var mp3 = await EncodeAsync(uploaded.JobId, input, Path.Combine(workDirectory.FullName, "audio.mp3"), uploaded.Bitrate, cancellationToken);
+            EncodedMp3 mp3;
+            await using (var progress = new JobProgressWriter(jobId, jobs, logger))
+            {
+                mp3 = await EncodeAsync(uploaded.JobId, input, Path.Combine(workDirectory.FullName, "audio.mp3"), uploaded.Bitrate, progress, cancellationToken);
+            }
+
             if (await IsDeletedAsync(jobId, cancellationToken))
             {
                 LogAbandoned(jobId, "before its mp3 was stored");
@@ -119,14 +124,15 @@ public sealed partial class ConvertVideo(
     }
 
     /// <summary>The ffmpeg run (probe, encode, check), as the <c>ffmpeg encode</c> span and the conversion metrics.</summary>
-    private async Task<EncodedMp3> EncodeAsync(JobId jobId, string input, string output, int? bitrate, CancellationToken cancellationToken)
+    private async Task<EncodedMp3> EncodeAsync(
+        JobId jobId, string input, string output, int? bitrate, IProgress<double> progress, CancellationToken cancellationToken)
     {
         using var activity = telemetry.StartEncode(jobId, bitrate, new FileInfo(input).Length);
         var started = Stopwatch.GetTimestamp();
         var outcome = "failure";
         try
         {
-            var mp3 = await encoder.EncodeAsync(input, output, bitrate, cancellationToken);
+            var mp3 = await encoder.EncodeAsync(input, output, bitrate, progress, cancellationToken);
             outcome = "success";
             telemetry.Encoded(activity, new FileInfo(mp3.Path).Length, mp3.DurationSeconds);
             return mp3;

@@ -24,8 +24,11 @@ public sealed class Mp3Encoder(IOptions<ConverterOptions> options)
 {
     private const string NoSound = "This video has no sound to convert.";
 
-    public async Task<EncodedMp3> EncodeAsync(string input, string output, int? bitrate, CancellationToken cancellationToken)
+    /// <param name="progress">Told each rise of the percentage converted (<see cref="FFmpegProgress"/>), 100 last.</param>
+    public async Task<EncodedMp3> EncodeAsync(
+        string input, string output, int? bitrate, IProgress<double> progress, CancellationToken cancellationToken)
     {
+        var percent = new FFmpegProgress(progress);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Value.Timeout);
         var written = TimeSpan.Zero;
@@ -51,7 +54,12 @@ public sealed class Mp3Encoder(IOptions<ConverterOptions> options)
                         arguments.WithAudioQualityScale(2);
                     }
                 })
-                .NotifyOnProgress(time => written = time)
+                .NotifyOnStandardError(percent.OnOutputLine)
+                .NotifyOnProgress(time =>
+                {
+                    written = time;
+                    percent.OnTimeRead(time);
+                })
                 .CancellableThrough(timeout.Token)
                 .ProcessAsynchronously(throwOnError: true);
         }
@@ -71,9 +79,13 @@ public sealed class Mp3Encoder(IOptions<ConverterOptions> options)
             throw await ExplainFailureAsync(input, ex, cancellationToken);
         }
 
-        return written > TimeSpan.Zero
-            ? new EncodedMp3(output, written.TotalSeconds)
-            : throw new PermanentFailureException(NoSound);
+        if (written <= TimeSpan.Zero)
+        {
+            throw new PermanentFailureException(NoSound);
+        }
+
+        percent.Complete();
+        return new EncodedMp3(output, written.TotalSeconds);
     }
 
     /// <summary>Why ffmpeg failed, in the user's terms, from a probe of the input.</summary>

@@ -12,7 +12,21 @@ public static class DownloadEndpoints
     public static IEndpointRouteBuilder MapDownloadEndpoints(this IEndpointRouteBuilder app)
     {
         // Open to all: a signed link is its own authority, and without one the owner's token is asked for below.
-        app.MapResourceGroup(DownloadLinks.Path).MapGet("", DownloadAsync).AllowAnonymous();
+        app.MapResourceGroup(DownloadLinks.Path).MapGet("", DownloadAsync)
+            .AllowAnonymous()
+            .WithMetadata(new BearerOrSignedLink())
+            .WithName("DownloadMp3")
+            .WithTags(ApiTags.Downloads)
+            .WithSummary("An mp3: through a signed link (fid, expires, sig; no token), or the caller's own with the Bearer token; range requests honoured.")
+            .Produces<Stream>(StatusCodes.Status200OK, "audio/mpeg")
+            .Produces<Stream>(StatusCodes.Status206PartialContent, "audio/mpeg")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            // A dead link: not ours (403), expired or its job deleted (410), or its file gone (404); a page for text/html.
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status410Gone)
+            .Produces(StatusCodes.Status416RangeNotSatisfiable);
         return app;
     }
 

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Security.Claims;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
@@ -9,19 +10,26 @@ using TuneSculptor.Storage;
 
 namespace TuneSculptor.Gateway.Jobs;
 
-/// <summary>A job as its owner sees it.</summary>
+/// <summary>A job as its owner sees it; what <c>progress</c> says is <see cref="ProgressDescription"/>.</summary>
 public sealed record JobView(
     JobId JobId,
-    string Status,
+    [property: Description("queued, converting, done, failed, expired or deleted.")] string Status,
+    [property: Description(JobView.ProgressDescription)] double? Progress,
     string Filename,
     long Size,
     int? Bitrate,
     [property: JsonPropertyName("mp3_fid")] string? Mp3FileId,
-    string? DownloadUrl,
+    [property: Description("While done: a signed link that downloads the mp3 without a token until the file expires (the mail's link).")] string? DownloadUrl,
     double? DurationSeconds,
     string? Error,
     DateTime CreatedAt,
-    DateTime UpdatedAt);
+    DateTime UpdatedAt)
+{
+    public const string ProgressDescription =
+        "How far the conversion has come, 0 to 100 with one decimal: rising while converting (at most 99.9, updated " +
+        "about once a second, from ffmpeg's count against the source's duration), 100 once done. Null in any other " +
+        "status, and while converting when the source's duration is not known (not read yet, or none declared).";
+}
 
 public sealed record JobPage(IReadOnlyList<JobView> Items, int Page, int PageSize, long Total);
 
@@ -31,10 +39,24 @@ public static class JobEndpoints
 
     public static IEndpointRouteBuilder MapJobEndpoints(this IEndpointRouteBuilder app)
     {
-        var jobs = app.MapResourceGroup("/jobs");
-        jobs.MapGet("", ListJobsAsync);
-        jobs.MapGet("/{jobId}", GetJobAsync);
-        jobs.MapDelete("/{jobId}", DeleteJobAsync);
+        var jobs = app.MapResourceGroup("/jobs")
+            .WithTags(ApiTags.Conversions)
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        jobs.MapGet("", ListJobsAsync)
+            .WithName("ListJobs")
+            .WithSummary("The caller's jobs, newest first, a page at a time.")
+            .Produces<JobPage>()
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        jobs.MapGet("/{jobId}", GetJobAsync)
+            .WithName("GetJob")
+            .WithSummary("One of the caller's jobs.")
+            .Produces<JobView>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        jobs.MapDelete("/{jobId}", DeleteJobAsync)
+            .WithName("DeleteJob")
+            .WithSummary("Deletes one of the caller's jobs with its files; its links stop working. Idempotent.")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         jobs.MapJobEvents();
         return app;
     }
@@ -82,6 +104,12 @@ public static class JobEndpoints
     internal static JobView View(Job job, HttpRequest request, DownloadLinks links) => new(
         job.Id,
         job.Status,
+        job.Status switch
+        {
+            JobStatus.Converting => job.Progress,
+            JobStatus.Done => 100,
+            _ => null,
+        },
         job.FileName,
         job.Size,
         job.Bitrate,

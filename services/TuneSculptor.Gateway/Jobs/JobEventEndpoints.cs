@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using TuneSculptor.Contracts;
 using TuneSculptor.Gateway.Auth;
+using TuneSculptor.Gateway.Http;
 using TuneSculptor.Links;
 using TuneSculptor.Storage;
 
@@ -26,7 +27,13 @@ public static class JobEventEndpoints
     {
         // Bearer-authenticated like the rest of the API: the page reads the stream with fetch, which can send the
         // Authorization header (EventSource cannot), so no cookie or URL ticket is needed.
-        jobs.MapGet("/events", StreamJobEvents);
+        jobs.MapGet("/events", StreamJobEvents)
+            .WithName("StreamJobEvents")
+            .WithSummary("The caller's newest jobs as server-sent events, each again whenever it changes.")
+            .WithDescription(
+                "Events: `ready` first; `job` with the job as GET /jobs/{jobId} shows it, for each of the caller's " +
+                $"{WatchedJobs} newest jobs at once and then whenever one changes; `ping` when quiet. Ends when the token expires.")
+            .Produces<string>(StatusCodes.Status200OK, "text/event-stream");
         return jobs;
     }
 

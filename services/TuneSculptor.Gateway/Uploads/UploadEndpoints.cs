@@ -11,7 +11,16 @@ public static class UploadEndpoints
 {
     public static IEndpointRouteBuilder MapUploadEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapResourceGroup("/upload").MapPost("", UploadAsync);
+        app.MapResourceGroup("/upload").MapPost("", UploadAsync)
+            .WithName("UploadVideo")
+            .WithTags(ApiTags.Conversions)
+            .WithSummary("Upload a video to convert; its job is queued.")
+            .Accepts<UploadRequest>("multipart/form-data")
+            .Produces<AcceptedUpload>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
@@ -47,7 +56,7 @@ public static class UploadEndpoints
         return await submission.SubmitAsync(form, user.GetCurrentUser(), cancellationToken) switch
         {
             SubmissionOutcome.Accepted { Job: var job } =>
-                Results.Accepted($"/jobs/{job.Id}", new { job_id = job.Id.ToString(), status = job.Status }),
+                Results.Accepted($"/jobs/{job.Id}", new AcceptedUpload(job.Id, job.Status)),
             SubmissionOutcome.Invalid invalid => Problems.BadRequest(invalid.Reason),
             SubmissionOutcome.TooLarge tooLarge => Problems.TooLarge(tooLarge.Limit),
             SubmissionOutcome.Unavailable unavailable => Problems.Unavailable(unavailable.Reason),

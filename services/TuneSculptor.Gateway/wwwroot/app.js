@@ -258,8 +258,10 @@ function formatDuration(seconds) {
 
 function describe(job) {
   switch (job.status) {
-    case "queued": return `Waiting for a converter · video ${formatSize(job.size)}`;
-    case "converting": return `Converting · video ${formatSize(job.size)}`;
+    case "queued": return `Queued: waiting for a free converter · video ${formatSize(job.size)}`;
+    case "converting": return job.progress == null
+      ? `Converting (how far is not known yet) · video ${formatSize(job.size)}`
+      : `Converting: ${job.progress.toFixed(1)} % · video ${formatSize(job.size)}`;
     case "done": return `mp3 of ${formatDuration(job.duration_seconds ?? 0)} · from a video of ${formatSize(job.size)}`;
     case "failed": return job.error || "The conversion failed.";
     case "expired": return "Expired: files are kept for 24 hours.";
@@ -296,12 +298,24 @@ function fillJobItem(item, job) {
   status.textContent = job.status;
   status.className = `job-status ${job.status}`;
   item.querySelector(".job-detail").textContent = describe(job);
+  fillProgress(item.querySelector(".job-progress"), job);
   const button = item.querySelector(".job-download");
   button.hidden = !(job.status === "done" && job.download_url);
   button.setAttribute("aria-label", `Download the mp3 of ${job.filename}`);
   const remove = item.querySelector(".job-delete");
   remove.hidden = job.status === "deleted";
   remove.setAttribute("aria-label", `Delete ${job.filename} and its mp3`);
+}
+
+// A bar while converting: filled as far as the API says, or moving without a value while that is not known.
+function fillProgress(bar, job) {
+  bar.hidden = job.status !== "converting";
+  if (job.progress == null) {
+    bar.removeAttribute("value");
+  } else {
+    bar.value = job.progress;
+  }
+  bar.setAttribute("aria-label", `Conversion of ${job.filename}`);
 }
 
 // A plain navigation to the job's signed link (the mail's kind): the browser streams the file to disk itself, however

@@ -7,7 +7,7 @@ public sealed class NotificationOptions
 {
     public const string Section = "Notification";
 
-    /// <summary>Where users download from: the gateway in run mode, <c>http://mp3converter.com</c> in Kubernetes.</summary>
+    /// <summary>Where users download from: the gateway in run mode, <c>https://mp3converter.com</c> in Kubernetes.</summary>
     [Required]
     [Url]
     public string PublicBaseUrl { get; set; } = string.Empty;

@@ -22,10 +22,11 @@ public sealed partial class KubernetesSecretTests(PublishedKubernetes published)
         var everything = published.Rendered[PublishedKubernetes.KedaOverlay];
         var secrets = everything.Where(o => o.Kind == "Secret").Select(o => o.Name).ToHashSet();
 
-        Assert.Equal(9, secrets.Count);
+        Assert.Equal(10, secrets.Count);
         Assert.All(secrets, name => Assert.Matches(HashedName(), name));
         var references = References(everything).ToList();
         Assert.Contains(references, r => r.From == "TriggerAuthentication rabbitmq-keda");
+        Assert.Contains(references, r => r.From == "Ingress tunesculptor" && r.Secret.StartsWith("ingress-tls-", StringComparison.Ordinal));
         Assert.Contains(references, r => r.From == "StatefulSet mongodb" && r.Secret.StartsWith("mongodb-keyfile-", StringComparison.Ordinal));
         Assert.All(references, r => Assert.True(secrets.Contains(r.Secret), $"{r.From} refers to '{r.Secret}', which is not a rendered Secret"));
         // Every Secret is read by something.
@@ -65,17 +66,18 @@ public sealed partial class KubernetesSecretTests(PublishedKubernetes published)
     [Fact]
     public async Task Make_secrets_run_again_changes_nothing()
     {
-        var overlay = NewOverlay();
+        var overlay = ScratchOverlay.New();
         try
         {
             var first = await Repository.RunAsync("bash", [MakeSecrets, overlay.FullName], Cancellation);
-            var files = Snapshot(overlay);
+            var files = ScratchOverlay.Snapshot(overlay);
             var second = await Repository.RunAsync("bash", [MakeSecrets, overlay.FullName], Cancellation);
 
-            Assert.Equal(9, files.Count);
-            Assert.Equal(9, first.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+            // Eight values, the ingress's certificate and key, KEDA's URL; one line for each, the certificate's two files in one.
+            Assert.Equal(11, files.Count);
+            Assert.Equal(10, first.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
             Assert.Equal(string.Empty, second);
-            Assert.Equal(files, Snapshot(overlay));
+            Assert.Equal(files, ScratchOverlay.Snapshot(overlay));
             Assert.All(files.Values, value => Assert.NotEmpty(value));
         }
         finally
@@ -87,7 +89,7 @@ public sealed partial class KubernetesSecretTests(PublishedKubernetes published)
     [Fact]
     public async Task Make_secrets_fails_loudly_when_openssl_fails_and_writes_no_file()
     {
-        var overlay = NewOverlay();
+        var overlay = ScratchOverlay.New();
         using var commands = new FakeCommands();
         try
         {
@@ -100,7 +102,7 @@ public sealed partial class KubernetesSecretTests(PublishedKubernetes published)
             Assert.NotEqual(0, exitCode);
             Assert.Contains("out of entropy (test)", error, StringComparison.Ordinal);
             Assert.Contains("make-secrets: could not make mysql-password/value", error, StringComparison.Ordinal);
-            Assert.Empty(Snapshot(overlay));
+            Assert.Empty(ScratchOverlay.Snapshot(overlay));
         }
         finally
         {
@@ -116,7 +118,7 @@ public sealed partial class KubernetesSecretTests(PublishedKubernetes published)
     [InlineData("mongodb-keyfile/value", "short", "6 to 1024 base64 characters")]
     public async Task Make_secrets_refuses_a_value_the_services_could_not_use(string file, string value, string message)
     {
-        var overlay = NewOverlay();
+        var overlay = ScratchOverlay.New();
         try
         {
             var path = Path.Combine(overlay.FullName, "secrets", file);
@@ -136,22 +138,6 @@ public sealed partial class KubernetesSecretTests(PublishedKubernetes published)
         }
     }
 
-    /// <summary>An empty overlay folder (make-secrets.sh wants a kustomization.yaml there).</summary>
-    private static DirectoryInfo NewOverlay()
-    {
-        var overlay = Directory.CreateTempSubdirectory("tunesculptor-secrets-");
-        File.WriteAllText(Path.Combine(overlay.FullName, "kustomization.yaml"), "resources: []\n");
-        return overlay;
-    }
-
-    private static Dictionary<string, string> Snapshot(DirectoryInfo overlay)
-    {
-        var secrets = Path.Combine(overlay.FullName, "secrets");
-        return Directory.Exists(secrets)
-            ? Directory.EnumerateFiles(secrets, "*", SearchOption.AllDirectories).ToDictionary(f => Path.GetRelativePath(secrets, f), File.ReadAllText)
-            : [];
-    }
-
     private static string SecretValue(IReadOnlyList<RenderedObject> objects, string name, string key) =>
         Encoding.UTF8.GetString(objects.Single(o => o.Kind == "Secret" && HashedName().Match(o.Name).Groups["name"].Value == name).As<V1Secret>().Data[key]);
 
@@ -166,7 +152,7 @@ public sealed partial class KubernetesSecretTests(PublishedKubernetes published)
                 _ => o.Yaml,
             });
 
-    /// <summary>Every Secret an object names: env references, secret volumes, KEDA's secretTargetRef.</summary>
+    /// <summary>Every Secret an object names: env references, secret volumes, an Ingress's certificates, KEDA's secretTargetRef.</summary>
     private static IEnumerable<(string From, string Secret)> References(IEnumerable<RenderedObject> objects)
     {
         foreach (var item in objects)
@@ -196,6 +182,11 @@ public sealed partial class KubernetesSecretTests(PublishedKubernetes published)
                 {
                     yield return (from, secret.SecretName);
                 }
+            }
+
+            foreach (var tls in item.Kind == "Ingress" ? item.As<V1Ingress>().Spec.Tls ?? [] : [])
+            {
+                yield return (from, tls.SecretName);
             }
 
             if (item.Kind == "TriggerAuthentication")

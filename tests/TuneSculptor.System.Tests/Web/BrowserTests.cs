@@ -177,6 +177,31 @@ public sealed class BrowserTests(SystemFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_converting_job_shows_a_bar_that_fills_and_goes_away_when_done()
+    {
+        var video = await _media.LongVideoAsync();
+        await using var context = await Browser.NewContextAsync(_gateway);
+        var page = await context.NewPageAsync();
+        await SignUpAsync(page);
+
+        await page.Locator("#file").SetInputFilesAsync(video);
+
+        var job = page.Locator("li.job", new() { HasText = Path.GetFileName(video) });
+        var bar = job.Locator("progress.job-progress");
+        await Expect(job.Locator(".job-status")).ToHaveTextAsync("converting", new() { Timeout = JobTimeoutMs });
+        // Filled part-way (a value, not the moving bar of an unknown duration), and said in words too.
+        await page.WaitForFunctionAsync(
+            "bar => !bar.hidden && bar.hasAttribute('value') && bar.value > 0 && bar.value < 100",
+            await bar.ElementHandleAsync(),
+            new() { Timeout = JobTimeoutMs });
+        await Expect(job.Locator(".job-detail")).ToContainTextAsync(" % ");
+        await Browser.ScreenshotAsync(page, "web-page-converting");
+
+        await Expect(job.Locator(".job-status")).ToHaveTextAsync("done", new() { Timeout = JobTimeoutMs });
+        await Expect(bar).ToBeHiddenAsync();
+    }
+
+    [Fact]
     public async Task At_phone_width_the_page_fits_and_works_from_the_keyboard()
     {
         await using var context = await Browser.NewContextAsync(_gateway, width: 390, height: 844);
