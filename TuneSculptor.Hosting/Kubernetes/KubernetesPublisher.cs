@@ -74,7 +74,10 @@ internal sealed class KubernetesPublisher(DistributedApplicationModel model, Dis
             var objects = ServiceWorkloads.Create(project, environment, cluster);
             if (project.KubernetesWorkload().EgressOnlyToReferences)
             {
-                var servers = References(project).ToDictionary(r => r.Name, r => backing.TryGetValue(r, out var server) ? server.ClientPort : cluster.ServicePort);
+                // Servers and our services have pods to connect to; anything else referenced (a parameter) has none.
+                var servers = References(project)
+                    .Where(r => r is ProjectResource || backing.ContainsKey(r))
+                    .ToDictionary(r => r.Name, r => backing.TryGetValue(r, out var server) ? server.ClientPort : cluster.ServicePort);
                 objects = objects.Append(NetworkPolicies.EgressOnlyTo(project.Name, servers, cluster.Dns, cluster.ImageTag));
             }
 
