@@ -56,12 +56,14 @@ var gateway = builder.AddService<Projects.TuneSculptor_Gateway>("gateway", port:
 var converter = builder.AddService<Projects.TuneSculptor_Converter>("converter")
     // ffmpeg takes a core per job while it runs, and nothing between jobs: the request reserves a share, the limit
     // lets a busy converter burst to two cores. A request of a whole core would leave no room on the runbook's
-    // 4-CPU minikube for KEDA to add converters. A stop lets jobs in flight finish for 25 s
+    // 4-CPU minikube (with Calico, which enforces the NetworkPolicies) for KEDA to add converters. A stop lets jobs in flight finish for 25 s
     // (Converter:ShutdownGrace) plus 10 s.
+    // It runs ffmpeg on untrusted files, so in Kubernetes it may reach only MongoDB, RabbitMQ and DNS.
     .WithKubernetesWorkload(new()
     {
-        CpuRequest = "250m", CpuLimit = "2", MemoryRequest = "256Mi", MemoryLimit = "1Gi", TempSizeLimit = "6Gi",
+        CpuRequest = "200m", CpuLimit = "2", MemoryRequest = "256Mi", MemoryLimit = "1Gi", TempSizeLimit = "6Gi",
         TerminationGracePeriod = TimeSpan.FromSeconds(45),
+        EgressOnlyToReferences = true,
     })
     .WithEnvironment("Retention__MaxAge", retention)
     .WithReference(mediaDb).WaitFor(mediaDb)
@@ -82,10 +84,12 @@ builder.AddKubernetesPublishing(new KubernetesEnvironment
     {
         // Logins (HTTP Basic) and bearer tokens must not cross a network in clear.
         [gateway.Resource.Name] = new(new Uri(PublicBaseUrl.PublishedDefault).Host, "http") { Https = true },
-        [rabbitmq.Resource.Name] = new("rabbitmq-manager.com", RabbitMQBrokerBuilderExtensions.ManagementEndpointName),
+        // For operators only, and only with its component (see README): the management UI can do anything.
+        [rabbitmq.Resource.Name] = new("rabbitmq-manager.com", RabbitMQBrokerBuilderExtensions.ManagementEndpointName, Component: "rabbitmq-management"),
     },
     MaxRequestBodyBytes = maxUploadBytes + 1024 * 1024,
-    QueueScaling = new(converter.Resource.Name, "video", MessagesPerReplica: 2, MinReplicas: 1, MaxReplicas: 6),
+    QueueScaling = new(converter.Resource.Name, "video", rabbitmq.GetEndpoint(RabbitMQBrokerBuilderExtensions.ManagementEndpointName),
+        MessagesPerReplica: 2, MinReplicas: 1, MaxReplicas: 6),
 });
 
 builder.LogWhenAllResourcesHealthy();

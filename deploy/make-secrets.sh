@@ -14,9 +14,15 @@
 # a real SMTP server, e.g. for Gmail with an app password (the sender is the Notification__From setting):
 #   MAIL_CONNECTION_STRING='smtp://me%40gmail.com:APP-PASSWORD@smtp.gmail.com:587?security=starttls'
 #
-# Rotating: the databases and the broker keep the password they started with, so a new file alone locks the
-# services out. Change the password in the server first, then write the new value into its file and run this
-# script and `kubectl apply -k` again: see "Rotating secrets" in the README for each secret.
+# Users: each server has an app user for the services (mysql-password, mongodb-password, rabbitmq-password) and
+# an administrator (mysql-root-password, mongodb-root-password, rabbitmq-admin-password); KEDA reads queue lengths
+# as its own RabbitMQ user (rabbitmq-keda-password). The broker's users are definitions it imports at every boot
+# (rabbitmq-definitions, made here with password hashes only: the admin and KEDA passwords never reach the cluster
+# in clear; KEDA's is in its URL, rabbitmq-keda/host).
+#
+# Rotating: the databases keep the password they started with, so a new file alone locks the services out. Change
+# the password in the server first, then write the new value into its file and run this script and `kubectl apply
+# -k` again; the broker's passwords only need the new file: see "Rotating secrets" in the README for each secret.
 #
 # Any failure stops the script with a message, and no file is left empty or half written.
 set -euo pipefail
@@ -103,8 +109,11 @@ tls_certificate() {
 create mysql-password/value password
 create mysql-root-password/value password
 create mongodb-password/value password
+create mongodb-root-password/value password
 create mongodb-keyfile/value keyfile
 create rabbitmq-password/value password
+create rabbitmq-admin-password/value password
+create rabbitmq-keda-password/value password
 create auth-signing-key/value signing_key
 create link-signing-key/value link_key
 create mail-connection-string/value mail_connection_string
@@ -112,7 +121,8 @@ tls_certificate
 
 # What the services would fail on at start, caught here instead. Passwords go into URLs and connection strings
 # as they are, so a rotated one must be as plain as the generated ones.
-for name in mysql-password mysql-root-password mongodb-password rabbitmq-password; do
+for name in mysql-password mysql-root-password mongodb-password mongodb-root-password \
+            rabbitmq-password rabbitmq-admin-password rabbitmq-keda-password; do
   grep -Eq '^[A-Za-z0-9._~-]+$' "$secrets/$name/value" \
     || fail "$name/value may hold only letters, digits and . _ ~ - (it is put into URLs and connection strings)"
 done
@@ -130,6 +140,53 @@ grep -Eq "DNS:${tls_host//./\\.}(,|\$)" <<< "$san" || fail "ingress-tls/tls.crt 
 ! grep -Evq '^(- )?[A-Za-z0-9+/=]{6,1024}$' "$secrets/mongodb-keyfile/value" \
   || fail "mongodb-keyfile/value must be a key of 6 to 1024 base64 characters, or a list of such keys as '- KEY' lines"
 
-# KEDA reads queue lengths from the management API as the app user: always the current password.
+# KEDA reads queue lengths from the management API as its own user: always the current password.
 derive rabbitmq-keda/host \
-  "http://tunesculptor:$(cat "$secrets/rabbitmq-password/value")@rabbitmq.$namespace.svc.cluster.local:15672"
+  "http://keda:$(cat "$secrets/rabbitmq-keda-password/value")@rabbitmq.$namespace.svc.cluster.local:15672"
+
+# The broker's users, virtual host and permissions, imported at every boot (existing users are updated):
+#   tunesculptor  the services: no tag (no management UI or API), every right on the app's virtual host "/" only
+#   admin         operators: administrator, every right on "/"
+#   keda          KEDA: management tag (the API shows it the queues of "/"), no right to declare, publish or consume
+definitions="$secrets/rabbitmq-definitions/definitions.json"
+
+# Bytes from hex (printf's \xHH), for the salt.
+bytes() { printf "$(sed 's/../\\x&/g' <<< "$1")"; }
+# rabbit_password_hashing_sha256 with the salt SALT (8 hex digits): base64(salt ‖ SHA-256(salt ‖ password)).
+hash_with_salt() { { bytes "$1"; { bytes "$1"; printf '%s' "$2"; } | openssl dgst -sha256 -binary; } | openssl base64 -A; }
+# rabbitmq_hash USER PASSWORD-FILE: the user's hash in the current definitions while the password still matches it,
+# so that running again changes nothing (a new salt would change the Secret and restart the broker); else a new one.
+rabbitmq_hash() {
+  local password old salt hash
+  password=$(cat "$secrets/$2")
+  old=$( { [ -f "$definitions" ] && sed -n "s/.*\"name\": \"$1\", \"password_hash\": \"\([^\"]*\)\".*/\1/p" "$definitions"; } || true)
+  if [ -n "$old" ]; then
+    salt=$(openssl base64 -d -A <<< "$old" | head -c 4 | od -An -tx1 | tr -d ' \n')
+    hash=$(hash_with_salt "$salt" "$password")
+    [ "$hash" = "$old" ] && { printf '%s' "$old"; return; }
+  fi
+  hash_with_salt "$(openssl rand -hex 4)" "$password"
+}
+user_line() {
+  local hash
+  hash=$(rabbitmq_hash "$1" "$2")
+  # 4 bytes of salt and 32 of digest are 48 base64 characters: anything else is a failed openssl.
+  [[ "$hash" =~ ^[A-Za-z0-9+/]{48}$ ]] || fail "could not hash the password of RabbitMQ user $1"
+  printf '    {"name": "%s", "password_hash": "%s", "hashing_algorithm": "rabbit_password_hashing_sha256", "tags": [%s]}' "$1" "$hash" "$3"
+}
+admin=$(user_line admin rabbitmq-admin-password/value '"administrator"')
+app=$(user_line tunesculptor rabbitmq-password/value '')
+keda=$(user_line keda rabbitmq-keda-password/value '"management"')
+derive rabbitmq-definitions/definitions.json "{
+  \"users\": [
+$admin,
+$app,
+$keda
+  ],
+  \"vhosts\": [{\"name\": \"/\"}],
+  \"permissions\": [
+    {\"user\": \"admin\", \"vhost\": \"/\", \"configure\": \".*\", \"write\": \".*\", \"read\": \".*\"},
+    {\"user\": \"tunesculptor\", \"vhost\": \"/\", \"configure\": \".*\", \"write\": \".*\", \"read\": \".*\"},
+    {\"user\": \"keda\", \"vhost\": \"/\", \"configure\": \"^$\", \"write\": \"^$\", \"read\": \"^$\"}
+  ]
+}"

@@ -10,9 +10,10 @@ internal static class EdgeObjects
 {
     public const string KedaAuthenticationName = "rabbitmq-keda";
 
+    /// <summary>The Ingress of the base's routes (those of no component).</summary>
     public const string IngressName = PartOf;
 
-    /// <summary>The Secret (created at deploy time) holding the management API URL with the app user's credentials.</summary>
+    /// <summary>The Secret (created at deploy time) holding the management API URL with KEDA's own credentials.</summary>
     public static readonly SecretValue KedaHost = new("rabbitmq-keda", "host", "KEDA_RABBITMQ_HOST");
 
     /// <summary>
@@ -30,7 +31,9 @@ internal static class EdgeObjects
 
         """;
 
-    public static V1Ingress Ingress(KubernetesEnvironment cluster, Func<string, string, int> portOf)
+    /// <summary>An Ingress named <paramref name="name"/> for <paramref name="routes"/> (resource name → route).</summary>
+    public static V1Ingress Ingress(
+        KubernetesEnvironment cluster, string name, IEnumerable<KeyValuePair<string, IngressRoute>> routes, Func<string, string, int> portOf)
     {
         var timeout = ((int)cluster.RequestTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         return new V1Ingress
@@ -39,8 +42,8 @@ internal static class EdgeObjects
             Kind = "Ingress",
             Metadata = new V1ObjectMeta
             {
-                Name = IngressName,
-                Labels = Labels(IngressName, "ingress", cluster.ImageTag),
+                Name = name,
+                Labels = Labels(name, "ingress", cluster.ImageTag),
                 Annotations = new Dictionary<string, string>
                 {
                     // Uploads stream through to the gateway (which stores them as they arrive) instead of being
@@ -55,7 +58,7 @@ internal static class EdgeObjects
             Spec = new V1IngressSpec
             {
                 IngressClassName = "nginx",
-                Rules = cluster.IngressRoutes.OrderBy(r => r.Value.Host, StringComparer.Ordinal).Select(route => new V1IngressRule
+                Rules = routes.OrderBy(r => r.Value.Host, StringComparer.Ordinal).Select(route => new V1IngressRule
                 {
                     Host = route.Value.Host,
                     Http = new V1HTTPIngressRuleValue
@@ -84,10 +87,13 @@ internal static class EdgeObjects
 
     /// <summary>
     /// KEDA scaling on the management API (protocol http), which counts messages being worked on as well as ready
-    /// ones: with AMQP only ready messages count, and long conversions would scale the converter down mid-job.
+    /// ones: with AMQP only ready messages count, and long conversions would scale the converter down mid-job. KEDA's
+    /// operator, which asks, is let through to the broker's management port (<paramref name="managementPort"/>).
     /// </summary>
-    public static IEnumerable<GenericObject> QueueScaler(QueueScaling scaling, string version)
+    public static IEnumerable<IKubernetesObject> QueueScaler(QueueScaling scaling, KubernetesEnvironment cluster, int managementPort, string brokerVersion)
     {
+        var version = cluster.ImageTag;
+        yield return NetworkPolicies.FromCluster(scaling.BrokerManagement.Resource.Name, "keda", cluster.KedaOperator, managementPort, brokerVersion);
         yield return new GenericObject("keda.sh/v1alpha1", "TriggerAuthentication", Metadata(KedaAuthenticationName, "autoscaling", version),
             new Dictionary<string, object>
             {

@@ -23,4 +23,10 @@ public interface IKubernetesForm
     RenderedValue ConnectionString(string? database);
 
     int Port(string endpointName);
+
+    /// <summary>The port the connection string leads to: a NetworkPolicy opens it to the resources that reference this one.</summary>
+    int ClientPort { get; }
+
+    /// <summary>Pods of its own that connect to it besides those resources (replica set members, an init Job), by name label.</summary>
+    IEnumerable<string> OwnClients => [];
 }

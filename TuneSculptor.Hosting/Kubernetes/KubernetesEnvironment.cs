@@ -24,4 +24,13 @@ public sealed record KubernetesEnvironment
 
     /// <summary>The project KEDA scales on the length of a queue, if any.</summary>
     public QueueScaling? QueueScaling { get; init; }
+
+    /// <summary>The ingress controller's pods (minikube's ingress addon, as the upstream ingress-nginx manifests install it).</summary>
+    public ClusterPods IngressController { get; init; } = new("ingress-nginx", "app.kubernetes.io/name", "ingress-nginx");
+
+    /// <summary>The cluster's DNS server pods (CoreDNS keeps kube-dns's label).</summary>
+    public ClusterPods Dns { get; init; } = new("kube-system", "k8s-app", "kube-dns");
+
+    /// <summary>KEDA's operator, which runs the scalers (as KEDA's Helm chart and release manifests install it).</summary>
+    public ClusterPods KedaOperator { get; init; } = new("keda", "app", "keda-operator");
 }

@@ -7,13 +7,17 @@ namespace TuneSculptor.Hosting.Kubernetes;
 /// <summary>
 /// Writes the model as a kustomize tree:
 /// <code>
-/// base/                 namespace, backing services, our services, ingress
+/// base/                 namespace, backing services, our services, ingress, NetworkPolicies
 /// components/mail/      the development mail server (optional)
 /// components/tls/       HTTPS at the ingress, plain HTTP redirected (optional; see HttpsComponent)
 /// components/keda/      queue-driven scaling of the converter (optional)
+/// components/&lt;route&gt;/   an optional ingress route (the RabbitMQ management UI), in no overlay
 /// overlays/minikube/    base + mail + tls + Secrets generated from files made at deploy time (never committed)
 /// overlays/minikube-keda/  the same, scaled by KEDA
 /// </code>
+/// NetworkPolicies come from the model's references: a server admits the services that reference it (and its own
+/// pods that need it), and a service marked <see cref="KubernetesWorkload.EgressOnlyToReferences"/> reaches only
+/// what it references, and DNS.
 /// Output is deterministic (ordered, no timestamps), so the checked-in copy can be compared with a fresh one.
 /// </summary>
 internal sealed class KubernetesPublisher(DistributedApplicationModel model, DistributedApplicationExecutionContext executionContext, KubernetesEnvironment cluster)
@@ -40,12 +44,18 @@ internal sealed class KubernetesPublisher(DistributedApplicationModel model, Dis
             Metadata = new V1ObjectMeta { Name = cluster.Namespace, Labels = KubernetesObjects.Labels(cluster.Namespace, "namespace", cluster.ImageTag) },
         });
 
+        var projects = model.Resources.OfType<ProjectResource>().OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
         var httpsHosts = HttpsComponent.Hosts(cluster);
         var httpsLinks = new List<(string Service, string Setting, string Value)>();
+        // Components the overlays include (optional servers: the dev mail server), and those none does (admin routes).
         var components = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
+        var optInComponents = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var (resource, service) in backing.OrderBy(s => s.Key.Name, StringComparer.Ordinal))
         {
-            var objects = service.Objects().ToList();
+            var clients = projects.Where(p => References(p).Contains(resource)).Select(p => p.Name).Concat(service.OwnClients);
+            var objects = service.Objects()
+                .Append(NetworkPolicies.FromClients(resource.Name, clients, service.ClientPort, KubernetesObjects.VersionOf(resource)))
+                .ToList();
             secrets.UnionWith(service.OwnSecrets());
             var file = $"{resource.Name}.yaml";
             if (service.Component is { } component)
@@ -60,7 +70,7 @@ internal sealed class KubernetesPublisher(DistributedApplicationModel model, Dis
             }
         }
 
-        foreach (var project in model.Resources.OfType<ProjectResource>().OrderBy(p => p.Name, StringComparer.Ordinal))
+        foreach (var project in projects)
         {
             var environment = await renderer.RenderAsync(project, executionContext, cancellationToken);
             secrets.UnionWith(environment.SelectMany(e => e.Value.Secrets));
@@ -68,18 +78,49 @@ internal sealed class KubernetesPublisher(DistributedApplicationModel model, Dis
                 .Select(e => (Service: project.Name, Setting: e.Name, Value: HttpsComponent.HttpsForm($"{project.Name}: {e.Name}", e.Value, httpsHosts)))
                 .Where(l => l.Value is not null)
                 .Select(l => (l.Service, l.Setting, l.Value!)));
-            files[$"base/{project.Name}.yaml"] = Yaml(ServiceWorkloads.Create(project, environment, cluster));
+            var objects = ServiceWorkloads.Create(project, environment, cluster);
+            if (project.KubernetesWorkload().EgressOnlyToReferences)
+            {
+                // Servers and our services have pods to connect to; anything else referenced (a parameter) has none.
+                var servers = References(project)
+                    .Where(r => r is ProjectResource || backing.ContainsKey(r))
+                    .ToDictionary(r => r.Name, r => backing.TryGetValue(r, out var server) ? server.ClientPort : cluster.ServicePort);
+                objects = objects.Append(NetworkPolicies.EgressOnlyTo(project.Name, servers, cluster.Dns, cluster.ImageTag));
+            }
+
+            files[$"base/{project.Name}.yaml"] = Yaml(objects);
             baseResources.Add($"{project.Name}.yaml");
         }
 
-        files["base/ingress.yaml"] = Yaml(EdgeObjects.Ingress(cluster, (name, endpoint) =>
-            model.Resources.Single(r => r.Name == name) is var resource && backing.TryGetValue(resource, out var service)
-                ? service.Port(endpoint)
-                : cluster.ServicePort));
-        baseResources.Add("ingress.yaml");
+        foreach (var routes in cluster.IngressRoutes.GroupBy(r => r.Value.Component).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var name = routes.Key ?? EdgeObjects.IngressName;
+            List<IKubernetesObject> objects = [EdgeObjects.Ingress(cluster, name, routes, (resource, endpoint) => PortOf(resource, endpoint, backing))];
+            // The ingress controller must be let through to a server (whose pods a policy selects); our services admit it.
+            foreach (var (resourceName, route) in routes.OrderBy(r => r.Key, StringComparer.Ordinal))
+            {
+                var resource = model.Resources.Single(r => r.Name == resourceName);
+                if (backing.TryGetValue(resource, out var server))
+                {
+                    objects.Add(NetworkPolicies.FromCluster(resourceName, "ingress", cluster.IngressController, server.Port(route.EndpointName), KubernetesObjects.VersionOf(resource)));
+                }
+            }
+
+            if (routes.Key is { } component)
+            {
+                files[$"components/{component}/ingress.yaml"] = Yaml(objects);
+                optInComponents[component] = ["ingress.yaml"];
+            }
+            else
+            {
+                files["base/ingress.yaml"] = Yaml(objects);
+                baseResources.Add("ingress.yaml");
+            }
+        }
+
         files["base/kustomization.yaml"] = KustomizationFile.Kustomization(cluster.Namespace).Resources(baseResources).ToString();
 
-        foreach (var (component, resources) in components)
+        foreach (var (component, resources) in components.Concat(optInComponents))
         {
             files[$"components/{component}/kustomization.yaml"] = KustomizationFile.Component().Resources(resources).ToString();
         }
@@ -98,7 +139,9 @@ internal sealed class KubernetesPublisher(DistributedApplicationModel model, Dis
 
         if (cluster.QueueScaling is { } scaling)
         {
-            files["components/keda/scaling.yaml"] = Yaml(EdgeObjects.QueueScaler(scaling, cluster.ImageTag));
+            var broker = scaling.BrokerManagement.Resource;
+            files["components/keda/scaling.yaml"] = Yaml(EdgeObjects.QueueScaler(
+                scaling, cluster, PortOf(broker.Name, scaling.BrokerManagement.EndpointName, backing), KubernetesObjects.VersionOf(broker)));
             files["components/keda/secret-references.yaml"] = EdgeObjects.KedaSecretReferences;
             // KEDA owns the converter's replica count: a count in the Deployment would reset it at every apply.
             files["components/keda/kustomization.yaml"] = KustomizationFile.Component()
@@ -133,6 +176,19 @@ internal sealed class KubernetesPublisher(DistributedApplicationModel model, Dis
 
         return files;
     }
+
+    /// <summary>
+    /// What a project references in the model (<c>WithReference</c>): servers (a database stands for its server) and
+    /// other projects.
+    /// </summary>
+    private static IEnumerable<IResource> References(ProjectResource project) =>
+        project.Annotations.OfType<ResourceRelationshipAnnotation>()
+            .Where(r => r.Type == "Reference")
+            .Select(r => r.Resource is IResourceWithParent child ? child.Parent : r.Resource)
+            .Distinct();
+
+    private int PortOf(string resourceName, string endpointName, IReadOnlyDictionary<IResource, IKubernetesForm> backing) =>
+        backing.TryGetValue(model.Resources.Single(r => r.Name == resourceName), out var service) ? service.Port(endpointName) : cluster.ServicePort;
 
     private static string Yaml(IKubernetesObject single) => Yaml([single]);
 

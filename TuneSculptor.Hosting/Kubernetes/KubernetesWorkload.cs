@@ -29,4 +29,10 @@ public sealed record KubernetesWorkload
     /// starts terminating: without the delay, requests still routed to it in that window are refused.
     /// </summary>
     public TimeSpan? PreStopDelay { get; init; }
+
+    /// <summary>
+    /// When set, the service may open connections only to the servers and services it references in the model, and
+    /// to the cluster's DNS (a NetworkPolicy): for a service that handles untrusted input and needs nothing else.
+    /// </summary>
+    public bool EgressOnlyToReferences { get; init; }
 }

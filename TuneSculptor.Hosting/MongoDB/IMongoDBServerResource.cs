@@ -11,6 +11,12 @@ public interface IMongoDBServerResource : IServerResource
     /// <summary>Root password, or null when the server runs without authentication.</summary>
     ParameterResource? PasswordParameter { get; }
 
+    /// <summary>The server's databases: database name by resource name.</summary>
+    IReadOnlyDictionary<string, string> Databases { get; }
+
+    /// <summary>Only <see cref="MongoDBServerBuilderExtensions.AddDatabase"/> adds one, along with its resource.</summary>
+    internal void AddDatabase(string name, string databaseName);
+
     EndpointReference PrimaryEndpoint => new(this, MongoDBServerBuilderExtensions.PrimaryEndpointName);
 
     ReferenceExpression IResourceWithConnectionString.ConnectionStringExpression => BuildConnectionString(databaseName: null);

@@ -54,12 +54,15 @@ public static class MongoDBServerBuilderExtensions
 
     /// <summary>Adds a database; MongoDB creates it on first write, so it is ready when the server is.</summary>
     public static IResourceBuilder<MongoDBServerDatabaseResource> AddDatabase(
-        this IResourceBuilder<IMongoDBServerResource> builder, [ResourceName] string name, string? databaseName = null) =>
-        builder.ApplicationBuilder
+        this IResourceBuilder<IMongoDBServerResource> builder, [ResourceName] string name, string? databaseName = null)
+    {
+        builder.Resource.AddDatabase(name, databaseName ?? name);
+        return builder.ApplicationBuilder
             .AddResource(new MongoDBServerDatabaseResource(name, databaseName ?? name, builder.Resource))
             .WithIconName("DatabaseStack")
             .WithStateOfParent()
             .WithConnectionHealthCheck(PingAsync);
+    }
 
     private static async Task PingAsync(string connectionString, CancellationToken cancellationToken)
     {

@@ -8,12 +8,17 @@ namespace TuneSculptor.Hosting.MongoDB;
 
 /// <summary>
 /// MongoDB as a three-member replica set <c>rs0</c>: members authenticate to each other with a keyfile, the image
-/// creates the root user, and a Job initiates the set (idempotently: it does nothing once the set exists).
+/// creates the root user, and a Job initiates the set and keeps the app user in step with its Secret (idempotently:
+/// it changes nothing that is already right). The services connect as the app user, which may read and write the
+/// model's databases and nothing else; the root user is for the Job and for operators.
 /// </summary>
 internal sealed class MongoDBServerKubernetesForm(IMongoDBServerResource mongodb) : IKubernetesForm
 {
     public const string ReplicaSet = "rs0";
     public const int Members = 3;
+
+    /// <summary>The services' user (kept in the <c>admin</c> database, as the root user is).</summary>
+    public const string AppUser = "tunesculptor";
 
     /// <summary>
     /// Each member holds every file (an upload is up to 2 GiB, kept until converted; its mp3 24 h) and the oplog:
@@ -23,12 +28,15 @@ internal sealed class MongoDBServerKubernetesForm(IMongoDBServerResource mongodb
 
     private const int OplogSizeMebibytes = 1024;
 
-    private readonly SecretValue _rootPassword = SecretValue.For(
+    private readonly SecretValue _rootPassword = new($"{mongodb.Name}-root-password", "value", "MONGODB_ROOT_PASSWORD");
+    private readonly SecretValue _appPassword = SecretValue.For(
         mongodb.PasswordParameter ?? throw new InvalidOperationException($"'{mongodb.Name}' has no password in publish mode."))
         with { Variable = "MONGODB_PASSWORD" };
     private readonly SecretValue _keyFile = new($"{mongodb.Name}-keyfile", "value", "MONGODB_KEYFILE");
 
     private IEnumerable<string> MemberHosts => Enumerable.Range(0, Members).Select(i => $"{mongodb.Name}-{i}.{mongodb.Name}:{MongoDBServerImage.Port}");
+
+    private string InitJobName => $"{mongodb.Name}-init";
 
     public IEnumerable<IKubernetesObject> Objects()
     {
@@ -82,13 +90,18 @@ internal sealed class MongoDBServerKubernetesForm(IMongoDBServerResource mongodb
                 new V1Volume { Name = "keyfile", EmptyDir = new V1EmptyDirVolumeSource { SizeLimit = new ResourceQuantity("1Mi") } },
             ],
         }, VolumeClaim("data", VolumeSize));
-        yield return InitiateJob(rootUser, version);
+        yield return InitJob(rootUser, version);
     }
 
-    /// <summary>Waits for every member, then initiates the set unless it already is; safe to run again at any time.</summary>
-    private V1Job InitiateJob(string rootUser, string version)
+    /// <summary>
+    /// Waits for every member, initiates the set unless it already is, then creates the app user on the primary or
+    /// sets its password and roles to what they should be; safe to run again at any time. Not an initdb script: the
+    /// image runs those once, on an empty data folder, against a server started outside the replica set.
+    /// </summary>
+    private V1Job InitJob(string rootUser, string version)
     {
         var members = string.Join(", ", MemberHosts.Select((host, i) => $"{{ _id: {i}, host: '{host}' }}"));
+        var roles = string.Join(", ", mongodb.Databases.Values.Order(StringComparer.Ordinal).Select(database => $"{{ role: 'readWrite', db: '{database}' }}"));
         var script = $$"""
             set -e
             for host in {{string.Join(' ', MemberHosts)}}; do
@@ -96,19 +109,32 @@ internal sealed class MongoDBServerKubernetesForm(IMongoDBServerResource mongodb
                 echo "waiting for $host"; sleep 2
               done
             done
-            mongosh --quiet --host {{MemberHosts.First()}} -u {{rootUser}} -p "$MONGODB_PASSWORD" --authenticationDatabase admin --eval "
+            root="-u {{rootUser}} -p $MONGODB_ROOT_PASSWORD --authenticationDatabase admin"
+            mongosh --quiet --host {{MemberHosts.First()}} $root --eval "
               try { rs.status(); print('replica set {{ReplicaSet}} already initiated'); }
               catch (e) {
                 if (e.codeName !== 'NotYetInitialized') throw e;
                 rs.initiate({ _id: '{{ReplicaSet}}', members: [{{members}}] });
                 print('replica set {{ReplicaSet}} initiated');
               }"
+            # Users are written on the primary: the driver waits for the set to elect one (a minute at most, then the
+            # Job retries). The app user's password comes from the environment, not the command line.
+            mongosh --quiet 'mongodb://{{string.Join(',', MemberHosts)}}/?replicaSet={{ReplicaSet}}&serverSelectionTimeoutMS=60000' $root --eval "
+              const admin = db.getSiblingDB('admin');
+              const user = { pwd: process.env.MONGODB_PASSWORD, roles: [{{roles}}] };
+              if (admin.getUser('{{AppUser}}') === null) {
+                admin.createUser({ user: '{{AppUser}}', ...user });
+                print('user {{AppUser}} created');
+              } else {
+                admin.updateUser('{{AppUser}}', user);
+                print('user {{AppUser}} brought up to date');
+              }"
             """;
         return new V1Job
         {
             ApiVersion = "batch/v1",
             Kind = "Job",
-            Metadata = Metadata($"{mongodb.Name}-init", "backing-service", version),
+            Metadata = Metadata(InitJobName, "backing-service", version),
             Spec = new V1JobSpec
             {
                 BackoffLimit = 10,
@@ -116,7 +142,7 @@ internal sealed class MongoDBServerKubernetesForm(IMongoDBServerResource mongodb
                 TtlSecondsAfterFinished = 600,
                 Template = new V1PodTemplateSpec
                 {
-                    Metadata = PodMetadata($"{mongodb.Name}-init", "backing-service", version),
+                    Metadata = PodMetadata(InitJobName, "backing-service", version),
                     Spec = new V1PodSpec
                     {
                         RestartPolicy = "OnFailure",
@@ -127,7 +153,7 @@ internal sealed class MongoDBServerKubernetesForm(IMongoDBServerResource mongodb
                                 Name = "initiate",
                                 Image = ImageOf(mongodb),
                                 Command = ["bash", "-c", script.ReplaceLineEndings("\n")],
-                                Env = [_rootPassword.ToEnvVar()],
+                                Env = [_rootPassword.ToEnvVar(), _appPassword.ToEnvVar()],
                             },
                         ],
                     },
@@ -136,15 +162,20 @@ internal sealed class MongoDBServerKubernetesForm(IMongoDBServerResource mongodb
         };
     }
 
-    public IEnumerable<SecretValue> OwnSecrets() => [_keyFile];
+    public IEnumerable<SecretValue> OwnSecrets() => [_rootPassword, _keyFile];
 
-    /// <summary>Every member, the set's name and majority writes: the driver follows the primary wherever it is.</summary>
+    /// <summary>The app user (authenticated against <c>admin</c>, where it lives), every member and majority writes.</summary>
     public RenderedValue ConnectionString(string? database) => RenderedValue.Concat(
     [
-        RenderedValue.Literal($"mongodb://{MongoDBServerBuilderExtensions.RootUserName}:"),
-        RenderedValue.Secret(_rootPassword),
+        RenderedValue.Literal($"mongodb://{AppUser}:"),
+        RenderedValue.Secret(_appPassword),
         RenderedValue.Literal($"@{string.Join(',', MemberHosts)}/{database}?authSource=admin&replicaSet={ReplicaSet}&w=majority"),
     ]);
 
     public int Port(string endpointName) => MongoDBServerImage.Port;
+
+    public int ClientPort => MongoDBServerImage.Port;
+
+    /// <summary>The members replicate from each other; the init Job talks to each of them.</summary>
+    public IEnumerable<string> OwnClients => [mongodb.Name, InitJobName];
 }

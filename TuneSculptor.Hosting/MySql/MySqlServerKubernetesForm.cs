@@ -67,4 +67,6 @@ internal sealed class MySqlServerKubernetesForm(IMySqlServerResource mysql) : IK
     ]);
 
     public int Port(string endpointName) => MySqlServerImage.SqlPort;
+
+    public int ClientPort => MySqlServerImage.SqlPort;
 }

@@ -23,6 +23,9 @@ internal static class RabbitMQBrokerImage
     /// <summary>The management UI and API's port in the container.</summary>
     public const int ManagementPort = 15672;
 
+    /// <summary>Configuration files the node reads besides rabbitmq.conf (every <c>*.conf</c> in it).</summary>
+    public const string ConfigFolder = "/etc/rabbitmq/conf.d";
+
     /// <summary>The node's data folder in the container.</summary>
     public const string DataPath = "/var/lib/rabbitmq";
 }

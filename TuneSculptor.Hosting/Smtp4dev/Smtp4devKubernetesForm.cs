@@ -66,4 +66,6 @@ internal sealed class Smtp4devKubernetesForm(ISmtp4devResource mail) : IKubernet
 
     public int Port(string endpointName) =>
         endpointName == Smtp4devBuilderExtensions.SmtpEndpointName ? Smtp4devImage.SmtpPort : Smtp4devImage.UiPort;
+
+    public int ClientPort => Smtp4devImage.SmtpPort;
 }

@@ -63,6 +63,51 @@ public sealed class ServiceImageTests(ImageDeployment deployment) : IClassFixtur
     }
 
     [Fact]
+    public async Task The_broker_image_gives_each_published_user_exactly_its_rights()
+    {
+        Describe();
+        // The users as the manifests define them: the definitions Secret the StatefulSet mounts, the services'
+        // connection string, KEDA's URL, and the admin password make-secrets.sh keeps out of the cluster.
+        var app = new Uri(KubernetesEnvironment.Of(deployment.Manifests.Workload("converter").Container, deployment.Manifests)["ConnectionStrings__rabbitmq"]);
+        var keda = new Uri(deployment.Manifests.GeneratedSecretValue("rabbitmq-keda", "host"));
+        var admin = $"admin:{deployment.Manifests.SecretFile("rabbitmq-admin-password")}";
+        using var http = new HttpClient { BaseAddress = new Uri(deployment.HttpAddress("rabbitmq", 15672), "/api/") };
+
+        // The services' user may not use the management API at all (no tag); that it connects and works over AMQP
+        // the other tests show.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await ApiAsync(http, HttpMethod.Get, "whoami", app.UserInfo)).Status);
+
+        // KEDA's reads the converter's queue length, and can do nothing else.
+        var (queueStatus, queue) = await ApiAsync(http, HttpMethod.Get, "queues/%2F/video", keda.UserInfo);
+        Assert.Equal(HttpStatusCode.OK, queueStatus);
+        Assert.True(JsonDocument.Parse(queue).RootElement.TryGetProperty("messages", out _), queue);
+        var (publishStatus, published) = await ApiAsync(http, HttpMethod.Post, "exchanges/%2F/amq.default/publish", keda.UserInfo,
+            new { properties = new { }, routing_key = "video", payload = "not a job", payload_encoding = "string" });
+        Assert.False(publishStatus == HttpStatusCode.OK, published);
+        Assert.Contains("ACCESS_REFUSED", published, StringComparison.Ordinal);
+        var (getStatus, _) = await ApiAsync(http, HttpMethod.Post, "queues/%2F/video/get", keda.UserInfo,
+            new { count = 1, ackmode = "ack_requeue_true", encoding = "auto" });
+        Assert.Equal(HttpStatusCode.Unauthorized, getStatus);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await ApiAsync(http, HttpMethod.Get, "users", keda.UserInfo)).Status);
+
+        // The administrator sees every user: exactly the three defined, with their tags (no default or guest user).
+        var (usersStatus, users) = await ApiAsync(http, HttpMethod.Get, "users", admin);
+        Assert.Equal(HttpStatusCode.OK, usersStatus);
+        var tags = JsonDocument.Parse(users).RootElement.EnumerateArray().ToDictionary(
+            u => u.GetProperty("name").GetString()!,
+            u => string.Join(',', u.GetProperty("tags").EnumerateArray().Select(t => t.GetString())));
+        Assert.Equal(new Dictionary<string, string> { ["admin"] = "administrator", ["keda"] = "management", ["tunesculptor"] = string.Empty }, tags);
+    }
+
+    private static async Task<(HttpStatusCode Status, string Body)> ApiAsync(HttpClient http, HttpMethod method, string path, string userInfo, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.Authorization = new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(Uri.UnescapeDataString(userInfo))));
+        using var response = await http.SendAsync(request, Cancellation);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(Cancellation));
+    }
+
+    [Fact]
     public async Task Auth_migrates_its_database_in_the_MariaDB_image()
     {
         Describe();

@@ -17,9 +17,10 @@ public sealed record ClusterBudget(decimal Cpu, decimal MemoryBytes, decimal Dis
     /// <summary>
     /// minikube's own pods: the kubeadm control plane's requests (kube-apiserver 250m, kube-controller-manager 200m,
     /// kube-scheduler 100m, etcd 100m/100Mi), CoreDNS (100m/70Mi) and the kubelet's eviction threshold (100Mi),
-    /// and the ingress addon's ingress-nginx controller (100m/90Mi).
+    /// the ingress addon's ingress-nginx controller (100m/90Mi), and Calico, the CNI that enforces the
+    /// NetworkPolicies (<c>--cni=calico</c>: calico-node 250m; calico-kube-controllers requests nothing).
     /// </summary>
-    public static readonly ClusterBudget Minikube = new(0.85m, 360 * Mebi, SystemDisk);
+    public static readonly ClusterBudget Minikube = new(1.1m, 360 * Mebi, SystemDisk);
 
     /// <summary>KEDA's Helm chart defaults: operator, metrics API server and admission webhooks, 100m/100Mi each.</summary>
     public static readonly ClusterBudget Keda = new(0.3m, 300 * Mebi, 0);

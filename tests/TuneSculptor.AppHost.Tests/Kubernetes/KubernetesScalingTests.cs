@@ -72,6 +72,7 @@ public sealed partial class KubernetesScalingTests(PublishedKubernetes published
     private Dictionary<string, V1Deployment> Deployments(string overlay) =>
         published.Rendered[overlay].Where(o => o.Kind == "Deployment").Select(o => o.As<V1Deployment>()).ToDictionary(d => d.Metadata.Name);
 
-    [GeneratedRegex(@"minikube start --cpus (?<cpus>\d+) --memory (?<memory>\d+)g --disk-size (?<disk>\d+)g")]
+    /// <summary>With Calico as the CNI, which the budget counts: without one that enforces them, NetworkPolicies do nothing.</summary>
+    [GeneratedRegex(@"minikube start --cpus (?<cpus>\d+) --memory (?<memory>\d+)g --disk-size (?<disk>\d+)g --cni=calico")]
     private static partial Regex MinikubeStart();
 }

@@ -22,12 +22,13 @@ public sealed partial class KubernetesSecretTests(PublishedKubernetes published)
         var everything = published.Rendered[PublishedKubernetes.KedaOverlay];
         var secrets = everything.Where(o => o.Kind == "Secret").Select(o => o.Name).ToHashSet();
 
-        Assert.Equal(10, secrets.Count);
+        Assert.Equal(12, secrets.Count);
         Assert.All(secrets, name => Assert.Matches(HashedName(), name));
         var references = References(everything).ToList();
         Assert.Contains(references, r => r.From == "TriggerAuthentication rabbitmq-keda");
         Assert.Contains(references, r => r.From == "Ingress tunesculptor" && r.Secret.StartsWith("ingress-tls-", StringComparison.Ordinal));
         Assert.Contains(references, r => r.From == "StatefulSet mongodb" && r.Secret.StartsWith("mongodb-keyfile-", StringComparison.Ordinal));
+        Assert.Contains(references, r => r.From == "StatefulSet rabbitmq" && r.Secret.StartsWith("rabbitmq-definitions-", StringComparison.Ordinal));
         Assert.All(references, r => Assert.True(secrets.Contains(r.Secret), $"{r.From} refers to '{r.Secret}', which is not a rendered Secret"));
         // Every Secret is read by something.
         Assert.Equal(secrets.Order(StringComparer.Ordinal), references.Select(r => r.Secret).Distinct().Order(StringComparer.Ordinal));
@@ -43,25 +44,40 @@ public sealed partial class KubernetesSecretTests(PublishedKubernetes published)
             var overlay = Path.Combine(copy.FullName, PublishedKubernetes.Overlay);
             var keda = Path.Combine(copy.FullName, PublishedKubernetes.KedaOverlay);
             var before = RenderedObject.Split(await Repository.RunAsync("kubectl", ["kustomize", keda], Cancellation));
+            var kedaHost = SecretValue(before, "rabbitmq-keda", "host");
 
-            await File.WriteAllTextAsync(Path.Combine(overlay, "secrets/rabbitmq-password/value"), "rotated-password-0123456789", Cancellation);
-            var output = await Repository.RunAsync("bash", [MakeSecrets, overlay], Cancellation);
-            var after = RenderedObject.Split(await Repository.RunAsync("kubectl", ["kustomize", keda], Cancellation));
+            // The services' broker password: the services and the broker (which imports the new hash) restart.
+            var afterApp = await RotateAsync(overlay, keda, "rabbitmq-password", "rotated-password-0123456789");
+            Assert.Equal("rotated-password-0123456789", SecretValue(afterApp, "rabbitmq-password", "value"));
+            Assert.Equal(kedaHost, SecretValue(afterApp, "rabbitmq-keda", "host"));
+            Assert.Equal(["Deployment converter", "Deployment gateway", "Deployment notification", "StatefulSet rabbitmq"], Changed(before, afterApp));
 
-            Assert.Contains("updated", output, StringComparison.Ordinal);
-            var host = SecretValue(after, "rabbitmq-keda", "host");
-            Assert.Equal("http://tunesculptor:rotated-password-0123456789@rabbitmq.tunesculptor.svc.cluster.local:15672", host);
-            Assert.Equal("rotated-password-0123456789", SecretValue(after, "rabbitmq-password", "value"));
+            // KEDA's: its URL is rebuilt, and only KEDA's authentication and the broker change.
+            var afterKeda = await RotateAsync(overlay, keda, "rabbitmq-keda-password", "rotated-keda-0123456789");
+            Assert.Equal("http://keda:rotated-keda-0123456789@rabbitmq.tunesculptor.svc.cluster.local:15672", SecretValue(afterKeda, "rabbitmq-keda", "host"));
+            Assert.Equal(["StatefulSet rabbitmq", "TriggerAuthentication rabbitmq-keda"], Changed(afterApp, afterKeda));
 
-            // The pod templates that read the password (or KEDA's URL) changed, so their pods roll; no other did.
-            var changed = Workloads(after).Where(w => Workloads(before)[w.Key] != w.Value).Select(w => w.Key).Order(StringComparer.Ordinal);
-            Assert.Equal(["Deployment converter", "Deployment gateway", "Deployment notification", "StatefulSet rabbitmq", "TriggerAuthentication rabbitmq-keda"], changed);
+            // MongoDB's app user: the services and the init Job (which sets it); not the members, which hold root's.
+            var afterMongo = await RotateAsync(overlay, keda, "mongodb-password", "rotated-mongodb-0123456789");
+            Assert.Equal(["Deployment converter", "Deployment gateway", "Deployment notification", "Job mongodb-init"], Changed(afterKeda, afterMongo));
         }
         finally
         {
             copy.Delete(recursive: true);
         }
     }
+
+    /// <summary>Writes a new value into a secret's file, runs make-secrets.sh and renders <paramref name="rendered"/> again.</summary>
+    private static async Task<IReadOnlyList<RenderedObject>> RotateAsync(string overlay, string rendered, string secret, string value)
+    {
+        await File.WriteAllTextAsync(Path.Combine(overlay, $"secrets/{secret}/value"), value, Cancellation);
+        await Repository.RunAsync("bash", [MakeSecrets, overlay], Cancellation);
+        return RenderedObject.Split(await Repository.RunAsync("kubectl", ["kustomize", rendered], Cancellation));
+    }
+
+    /// <summary>The workloads whose pod template (or KEDA's authentication) changed, so their pods roll.</summary>
+    private static IEnumerable<string> Changed(IReadOnlyList<RenderedObject> before, IReadOnlyList<RenderedObject> after) =>
+        Workloads(after).Where(w => Workloads(before)[w.Key] != w.Value).Select(w => w.Key).Order(StringComparer.Ordinal);
 
     [Fact]
     public async Task Make_secrets_run_again_changes_nothing()
@@ -73,9 +89,10 @@ public sealed partial class KubernetesSecretTests(PublishedKubernetes published)
             var files = ScratchOverlay.Snapshot(overlay);
             var second = await Repository.RunAsync("bash", [MakeSecrets, overlay.FullName], Cancellation);
 
-            // Eight values, the ingress's certificate and key, KEDA's URL; one line for each, the certificate's two files in one.
-            Assert.Equal(11, files.Count);
-            Assert.Equal(10, first.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+            // Eleven made, the ingress's certificate and key, two derived (KEDA's URL, the broker's definitions); one line
+            // for each, the certificate's two files in one.
+            Assert.Equal(15, files.Count);
+            Assert.Equal(14, first.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
             Assert.Equal(string.Empty, second);
             Assert.Equal(files, ScratchOverlay.Snapshot(overlay));
             Assert.All(files.Values, value => Assert.NotEmpty(value));
@@ -113,6 +130,7 @@ public sealed partial class KubernetesSecretTests(PublishedKubernetes published)
     [Theory]
     [InlineData("mysql-password/value", "has;semicolon", "may hold only letters")]
     [InlineData("rabbitmq-password/value", "p@ss/word", "may hold only letters")]
+    [InlineData("rabbitmq-admin-password/value", "has\"quote", "may hold only letters")]
     [InlineData("auth-signing-key/value", "not a key", "is not a private key")]
     [InlineData("link-signing-key/value", "c2hvcnQ=", "at least 32 random bytes")]
     [InlineData("mongodb-keyfile/value", "short", "6 to 1024 base64 characters")]
@@ -131,6 +149,7 @@ public sealed partial class KubernetesSecretTests(PublishedKubernetes published)
             Assert.Contains(message, error, StringComparison.Ordinal);
             // Nothing derived from a value that was refused.
             Assert.False(File.Exists(Path.Combine(overlay.FullName, "secrets/rabbitmq-keda/host")));
+            Assert.False(File.Exists(Path.Combine(overlay.FullName, "secrets/rabbitmq-definitions/definitions.json")));
         }
         finally
         {

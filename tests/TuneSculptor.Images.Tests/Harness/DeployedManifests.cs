@@ -61,6 +61,44 @@ public sealed class DeployedManifests : IDisposable
             : throw new InvalidOperationException($"Secret '{name}' has no key '{key}'.");
     }
 
+    /// <summary>A Secret's value by the name it has before kustomize's hash suffix (e.g. <c>rabbitmq-keda</c>).</summary>
+    public string GeneratedSecretValue(string name, string key) =>
+        SecretValue(_objects.Single(o => o.Kind == "Secret" && o.Name.StartsWith($"{name}-", StringComparison.Ordinal) && o.Name.Length == name.Length + 11).Name, key);
+
+    /// <summary>A deploy-time secret file that is no Secret (make-secrets.sh keeps the admin passwords there only).</summary>
+    public string SecretFile(string name) => File.ReadAllText(Path.Combine(_copy.FullName, Overlay, "secrets", name, "value"));
+
+    /// <summary>
+    /// Writes the files a ConfigMap or Secret volume holds into a folder of the copy, readable by any user as the
+    /// kubelet's default mode makes them, and returns it; null for a volume of another kind.
+    /// </summary>
+    public string? WriteVolume(string workload, V1Volume volume)
+    {
+        var data = volume switch
+        {
+            { ConfigMap: { } configMap } => ConfigMap(configMap.Name).Data.ToDictionary(d => d.Key, d => Encoding.UTF8.GetBytes(d.Value)),
+            { Secret: { } secret } => (Find("Secret", secret.SecretName) ?? throw new InvalidOperationException($"No Secret '{secret.SecretName}' in {Overlay}."))
+                .As<V1Secret>().Data.ToDictionary(d => d.Key, d => d.Value),
+            _ => null,
+        };
+        if (data is null)
+        {
+            return null;
+        }
+
+        var folder = Directory.CreateDirectory(Path.Combine(_copy.FullName, "volumes", workload, volume.Name));
+        folder.UnixFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead
+                              | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+        foreach (var (key, value) in data)
+        {
+            var file = Path.Combine(folder.FullName, key);
+            File.WriteAllBytes(file, value);
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        }
+
+        return folder.FullName;
+    }
+
     private RenderedObject? Find(string kind, string name) => _objects.SingleOrDefault(o => o.Kind == kind && o.Name == name);
 
     public void Dispose() => _copy.Delete(recursive: true);

@@ -119,8 +119,29 @@ public sealed class ImageDeployment : IAsyncLifetime
         var environment = workload == "mongodb"
             ? new Dictionary<string, string>()
             : KubernetesEnvironment.Of(Manifests.Workload(workload).Container, Manifests);
-        await RunContainerAsync(workload, image, [], environment, cancellationToken);
+        List<string> mounts = workload == "mongodb" ? [] : ConfigurationMounts(workload);
+        await RunContainerAsync(workload, image, mounts, environment, cancellationToken);
         _description.AppendLine($"{workload}: {image} ({await ImageIdAsync(image, cancellationToken)})");
+    }
+
+    /// <summary>
+    /// The StatefulSet's ConfigMap and Secret volumes (RabbitMQ's configuration and definitions), mounted read-only
+    /// where the manifest mounts them, a single file for a subPath; its data volume is the image's own.
+    /// </summary>
+    private List<string> ConfigurationMounts(string workload)
+    {
+        var (pod, container) = Manifests.Workload(workload);
+        var mounts = new List<string>();
+        foreach (var mount in container.VolumeMounts ?? [])
+        {
+            if (pod.Volumes?.SingleOrDefault(v => v.Name == mount.Name) is { } volume && Manifests.WriteVolume(workload, volume) is { } folder)
+            {
+                var source = mount.SubPath is { Length: > 0 } file ? Path.Combine(folder, file) : folder;
+                mounts.Add($"--volume={source}:{mount.MountPath}:ro");
+            }
+        }
+
+        return mounts;
     }
 
     private async Task StartServiceAsync(string service, string[] builtImages, CancellationToken cancellationToken)
