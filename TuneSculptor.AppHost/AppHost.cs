@@ -23,6 +23,11 @@ var mail = builder.AddSmtp4dev("mail", uiPort: builder.GetRunModePort("MAIL_UI_P
 
 // Services: login and accounts, the public entry point, the video → mp3 worker, and the mailer.
 var tokenSigningKey = builder.AddSigningKeyParameter("auth-signing-key");
+// Download links carry their own authority, an HMAC under this key (TuneSculptor.Links): the notification signs them,
+// the gateway checks them. Rotating it kills every link mailed before.
+var linkSigningKey = builder.AddLinkKeyParameter("link-signing-key");
+// How long files are kept: the converter deletes them then, the mail promises it, links expire with it. One value.
+var retention = TimeSpan.FromHours(24).ToString("c", CultureInfo.InvariantCulture);
 var auth = builder.AddService<Projects.TuneSculptor_Auth>("auth")
     .WithEnvironment("Auth__SigningKey", tokenSigningKey)
     .WithReference(authDb).WaitFor(authDb);
@@ -36,6 +41,8 @@ var gateway = builder.AddService<Projects.TuneSculptor_Gateway>("gateway", port:
     .WithExternalHttpEndpoints()
     .WithEnvironment("Uploads__MaxFileSize", maxUploadBytes.ToString(CultureInfo.InvariantCulture))
     .WithEnvironment("Uploads__ShutdownGrace", gatewayShutdownGrace.ToString("c", CultureInfo.InvariantCulture))
+    .WithEnvironment("Links__SigningKey", linkSigningKey)
+    .WithEnvironment("Retention__MaxAge", retention)
     .WithKubernetesWorkload(new()
     {
         Replicas = 2, MemoryLimit = "512Mi",
@@ -58,11 +65,14 @@ var converter = builder.AddService<Projects.TuneSculptor_Converter>("converter")
         TerminationGracePeriod = TimeSpan.FromSeconds(45),
         EgressOnlyToReferences = true,
     })
+    .WithEnvironment("Retention__MaxAge", retention)
     .WithReference(mediaDb).WaitFor(mediaDb)
     .WithReference(rabbitmq).WaitFor(rabbitmq);
 
 builder.AddService<Projects.TuneSculptor_Notification>("notification")
     .WithPublicBaseUrl("Notification__PublicBaseUrl", gateway)
+    .WithEnvironment("Links__SigningKey", linkSigningKey)
+    .WithEnvironment("Retention__MaxAge", retention)
     .WithReference(mediaDb).WaitFor(mediaDb)
     .WithReference(rabbitmq).WaitFor(rabbitmq)
     .WithReference(mail).WaitFor(mail);

@@ -6,7 +6,8 @@
 #
 #   deploy/make-secrets.sh [overlay-dir]
 #
-# Passwords are random hex (safe inside URLs and connection strings). The token signing key is a new EC P-256 key.
+# Passwords are random hex (safe inside URLs and connection strings). The token signing key is a new EC P-256 key;
+# the link signing key 32 random bytes (base64).
 # The ingress's certificate (ingress-tls/, the tls component) is self-signed for mp3converter.com: kept while it is
 # valid for more than TLS_RENEW_DAYS (30) days, then made again with a new key; curl trusts it with --cacert.
 # Mail goes to the development mail server (the overlay's `mail` component) unless MAIL_CONNECTION_STRING gives
@@ -69,6 +70,8 @@ password() { openssl rand -hex 24; }
 # mongod's replica set keyfile: 6–1024 base64 characters.
 keyfile() { openssl rand -base64 756 | tr -d '\n'; }
 signing_key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256; }
+# The download links' HMAC key: 32 random bytes, base64.
+link_key() { openssl rand -base64 32; }
 mail_connection_string() { printf '%s' "${MAIL_CONNECTION_STRING:-smtp://mail:25}"; }
 
 tls_host=mp3converter.com
@@ -112,6 +115,7 @@ create rabbitmq-password/value password
 create rabbitmq-admin-password/value password
 create rabbitmq-keda-password/value password
 create auth-signing-key/value signing_key
+create link-signing-key/value link_key
 create mail-connection-string/value mail_connection_string
 tls_certificate
 
@@ -123,6 +127,9 @@ for name in mysql-password mysql-root-password mongodb-password mongodb-root-pas
     || fail "$name/value may hold only letters, digits and . _ ~ - (it is put into URLs and connection strings)"
 done
 openssl pkey -in "$secrets/auth-signing-key/value" -noout || fail "auth-signing-key/value is not a private key in PEM"
+# At least 32 bytes of base64 (44 characters), as the gateway and the notification refuse less at start.
+grep -Eq '^[A-Za-z0-9+/]{43,}={0,2}$' "$secrets/link-signing-key/value" \
+  || fail "link-signing-key/value must be base64 of at least 32 random bytes (openssl rand -base64 32)"
 openssl pkey -in "$secrets/ingress-tls/tls.key" -noout || fail "ingress-tls/tls.key is not a private key in PEM"
 key_public=$(openssl pkey -in "$secrets/ingress-tls/tls.key" -pubout) || fail "ingress-tls/tls.key has no public key"
 certificate_public=$(openssl x509 -in "$secrets/ingress-tls/tls.crt" -noout -pubkey) || fail "ingress-tls/tls.crt has no public key"

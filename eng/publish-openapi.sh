@@ -11,4 +11,7 @@ rm -f "$gateway/obj/TuneSculptor.Gateway.OpenApiFiles.cache"
 # The gateway refuses to build its services without these; the generator connects to neither.
 export ConnectionStrings__media="mongodb://127.0.0.1:1/media"
 export ConnectionStrings__rabbitmq="amqp://127.0.0.1:1"
+# Nor does it sign a link: any key of the right size will do.
+Links__SigningKey=$(head -c 32 /dev/urandom | base64)
+export Links__SigningKey
 dotnet build "$gateway" -p:OpenApiGenerateDocumentsOnBuild=true

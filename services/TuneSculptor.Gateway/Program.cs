@@ -4,6 +4,7 @@ using TuneSculptor.Gateway.Http;
 using TuneSculptor.Gateway.Jobs;
 using TuneSculptor.Gateway.Uploads;
 using TuneSculptor.Gateway.Web;
+using TuneSculptor.Links;
 using TuneSculptor.Messaging;
 using TuneSculptor.Storage;
 
@@ -15,6 +16,8 @@ builder.Services.AddJobSubmissions();
 builder.AddRabbitMQMessaging("rabbitmq");
 builder.AddAuthService();
 builder.AddUploads();
+builder.AddDownloadLinks();
+builder.RedactDownloadLinksInTraces();
 builder.AddApiDocument();
 
 var app = builder.Build();

@@ -1,4 +1,5 @@
 using TuneSculptor.Contracts;
+using TuneSculptor.Links;
 using TuneSculptor.Messaging;
 using TuneSculptor.Notification.Email;
 using TuneSculptor.Storage;
@@ -12,6 +13,7 @@ builder.AddRabbitMQMessaging("rabbitmq")
     .AddConsumer<Mp3Ready, MailJobOutcome>(Queues.Mp3)
     .AddConsumer<ConversionFailed, MailJobOutcome>(Queues.Mp3);
 builder.AddMail("mail");
+builder.AddDownloadLinks();
 
 var app = builder.Build();
 

@@ -7,6 +7,9 @@ namespace TuneSculptor.Storage;
 
 internal sealed class ConversionJobs(JobsCollection jobs) : IConversionJobs
 {
+    /// <summary>States no conversion outcome may overwrite: done once, expired by the sweep, deleted by the owner.</summary>
+    private static readonly string[] Finished = [JobStatus.Done, JobStatus.Expired, JobStatus.Deleted];
+
     public Task<Job?> FindAsync(JobId id, CancellationToken cancellationToken) => jobs.FindAsync(id, cancellationToken);
 
     public async Task<bool> MarkConvertingAsync(JobId id, CancellationToken cancellationToken)
@@ -30,7 +33,7 @@ internal sealed class ConversionJobs(JobsCollection jobs) : IConversionJobs
     public async Task<bool> MarkDoneAsync(JobId id, ObjectId mp3FileId, double durationSeconds, CancellationToken cancellationToken)
     {
         var result = await jobs.Documents.UpdateOneAsync(
-            ById(id) & Filter.Ne(j => j.Status, JobStatus.Done),
+            ById(id) & Filter.Nin(j => j.Status, Finished),
             Update.Set(j => j.Status, JobStatus.Done)
                 .Set(j => j.Progress, 100)
                 .Set(j => j.Mp3FileId, mp3FileId)
@@ -41,11 +44,14 @@ internal sealed class ConversionJobs(JobsCollection jobs) : IConversionJobs
         return result.ModifiedCount == 1;
     }
 
-    public Task MarkFailedAsync(JobId id, string reason, CancellationToken cancellationToken) =>
-        jobs.Documents.UpdateOneAsync(
-            ById(id) & Filter.Ne(j => j.Status, JobStatus.Done),
+    public async Task<bool> MarkFailedAsync(JobId id, string reason, CancellationToken cancellationToken)
+    {
+        var result = await jobs.Documents.UpdateOneAsync(
+            ById(id) & Filter.Nin(j => j.Status, Finished),
             Update.Set(j => j.Status, JobStatus.Failed).Set(j => j.Error, reason).Set(j => j.UpdatedAt, jobs.Now),
             cancellationToken: cancellationToken);
+        return result.MatchedCount == 1;
+    }
 
     public async Task<IReadOnlyList<Job>> FindUnfinishedBeforeAsync(DateTime cutoff, int limit, CancellationToken cancellationToken) =>
         await jobs.Documents.Find(UnfinishedBefore(cutoff)).SortBy(j => j.UpdatedAt).Limit(limit).ToListAsync(cancellationToken);

@@ -19,11 +19,17 @@ public interface IConversionJobs : IJobReader
     /// </summary>
     Task ReportProgressAsync(JobId id, double progress, CancellationToken cancellationToken);
 
-    /// <summary>Converting → done with its mp3; false if another delivery finished it first.</summary>
+    /// <summary>
+    /// Queued, converting or failed → done with its mp3; false if another delivery finished it first, or the owner
+    /// deleted it meanwhile (then the mp3 just stored must go).
+    /// </summary>
     Task<bool> MarkDoneAsync(JobId id, ObjectId mp3FileId, double durationSeconds, CancellationToken cancellationToken);
 
-    /// <summary>Any state but done → failed, with the reason for the user.</summary>
-    Task MarkFailedAsync(JobId id, string reason, CancellationToken cancellationToken);
+    /// <summary>
+    /// Any state but done, expired or deleted → failed, with the reason for the user; false when the job was in one
+    /// of those (then nobody is to be told it failed).
+    /// </summary>
+    Task<bool> MarkFailedAsync(JobId id, string reason, CancellationToken cancellationToken);
 
     /// <summary>Jobs still queued or converting that nothing has touched since <paramref name="cutoff"/>, oldest first.</summary>
     Task<IReadOnlyList<Job>> FindUnfinishedBeforeAsync(DateTime cutoff, int limit, CancellationToken cancellationToken);

@@ -7,7 +7,9 @@ namespace TuneSculptor.Storage;
 /// <summary>
 /// A conversion job in the <c>jobs</c> collection: who asked, what was uploaded, where it stands. Every service
 /// reads it; each field has one writer (docs/architecture.md): the gateway the submission, the converter the
-/// conversion state, the notification <see cref="NotifiedAt"/>.
+/// conversion state, the notification <see cref="NotifiedAt"/>. The one exception: the gateway sets the status to
+/// <c>deleted</c> when the owner deletes the job, and every conversion transition is conditional on the status, so
+/// none leaves <c>deleted</c>.
 /// </summary>
 public sealed class Job
 {
@@ -51,6 +53,7 @@ public sealed class Job
     [BsonElement("progress")]
     public double? Progress { get; set; }
 
+    /// <summary>The mp3, once done; kept after it expires or is deleted, so a link to it can be told why it is dead.</summary>
     [BsonElement("mp3_fid")]
     public ObjectId? Mp3FileId { get; set; }
 

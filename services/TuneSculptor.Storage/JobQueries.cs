@@ -1,3 +1,4 @@
+using MongoDB.Bson;
 using MongoDB.Driver;
 using TuneSculptor.Contracts;
 using static TuneSculptor.Storage.JobsCollection;
@@ -8,6 +9,9 @@ internal sealed class JobQueries(JobsCollection jobs) : IJobQueries
 {
     public async Task<Job?> FindForOwnerAsync(JobId id, string ownerId, CancellationToken cancellationToken) =>
         await jobs.Documents.Find(ById(id) & Filter.Eq(j => j.OwnerId, ownerId)).FirstOrDefaultAsync(cancellationToken);
+
+    public async Task<Job?> FindByMp3Async(ObjectId mp3FileId, CancellationToken cancellationToken) =>
+        await jobs.Documents.Find(Filter.Eq(j => j.Mp3FileId, mp3FileId)).FirstOrDefaultAsync(cancellationToken);
 
     public async Task<(IReadOnlyList<Job> Jobs, long Total)> ListForOwnerAsync(string ownerId, int page, int pageSize, CancellationToken cancellationToken)
     {

@@ -44,4 +44,12 @@ internal sealed class JobSubmissions(JobsCollection jobs) : IJobSubmissions
 
     public Task DeleteAsync(JobId id, CancellationToken cancellationToken) =>
         jobs.Documents.DeleteOneAsync(JobsCollection.ById(id), cancellationToken);
+
+    // updated_at is left alone: it is the conversion's clock, and a deleted job has no conversion left to time.
+    public async Task<Job?> MarkDeletedAsync(JobId id, string ownerId, CancellationToken cancellationToken) =>
+        await jobs.Documents.FindOneAndUpdateAsync(
+            JobsCollection.ById(id) & JobsCollection.Filter.Eq(j => j.OwnerId, ownerId),
+            JobsCollection.Update.Set(j => j.Status, JobStatus.Deleted),
+            new FindOneAndUpdateOptions<Job> { ReturnDocument = ReturnDocument.After },
+            cancellationToken);
 }

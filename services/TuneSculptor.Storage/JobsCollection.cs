@@ -38,7 +38,8 @@ internal sealed class JobsCollection
 
     /// <summary>
     /// The indexes the per-owner stores' queries need: a user's jobs newest first (the gateway's list, paged), and
-    /// the unfinished jobs oldest first (the converter's sweep of abandoned jobs). Idempotent.
+    /// the unfinished jobs oldest first (the converter's sweep of abandoned jobs), and a job by its mp3 (the gateway's
+    /// check of a download link). Idempotent.
     /// </summary>
     public Task CreateIndexesAsync(CancellationToken cancellationToken)
     {
@@ -47,6 +48,7 @@ internal sealed class JobsCollection
         [
             new CreateIndexModel<Job>(keys.Ascending(j => j.OwnerId).Descending(j => j.CreatedAt).Descending(j => j.Id)),
             new CreateIndexModel<Job>(keys.Ascending(j => j.Status).Ascending(j => j.UpdatedAt)),
+            new CreateIndexModel<Job>(keys.Ascending(j => j.Mp3FileId)),
         ], cancellationToken);
     }
 }

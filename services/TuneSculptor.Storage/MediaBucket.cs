@@ -2,6 +2,7 @@ using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
 using MongoDB.Driver;
 using MongoDB.Driver.GridFS;
+using TuneSculptor.Contracts;
 
 namespace TuneSculptor.Storage;
 
@@ -13,7 +14,8 @@ internal sealed class MediaBucket<TMetadata>(IMongoDatabase database, string nam
     /// <summary>
     /// GridFS's own indexes, as the driver would create them on a first upload into an empty bucket (a chunk stored
     /// once per file and position: the uniqueness a file's integrity relies on), made sure of whatever the bucket
-    /// holds; and the upload date alone, for the retention sweep (<see cref="FindStoredBeforeAsync"/>). Idempotent.
+    /// holds; the upload date alone, for the retention sweep (<see cref="FindStoredBeforeAsync"/>); and the job, for
+    /// deleting a job's files (<see cref="DeleteAllOfJobAsync"/>). Idempotent.
     /// </summary>
     public async Task CreateIndexesAsync(CancellationToken cancellationToken)
     {
@@ -22,6 +24,7 @@ internal sealed class MediaBucket<TMetadata>(IMongoDatabase database, string nam
         [
             new CreateIndexModel<BsonDocument>(files.Ascending("filename").Ascending("uploadDate")),
             new CreateIndexModel<BsonDocument>(files.Ascending("uploadDate")),
+            new CreateIndexModel<BsonDocument>(files.Ascending("metadata.job_id")),
         ], cancellationToken);
         await database.GetCollection<BsonDocument>($"{name}.chunks").Indexes.CreateOneAsync(
             new CreateIndexModel<BsonDocument>(files.Ascending("files_id").Ascending("n"), new CreateIndexOptions { Unique = true }),
@@ -105,6 +108,23 @@ internal sealed class MediaBucket<TMetadata>(IMongoDatabase database, string nam
         {
             // Deleted already (a redelivered message, say).
         }
+    }
+
+    /// <summary>
+    /// Deletes every file stored for <paramref name="jobId"/>, chunks included; returns how many. A file whose upload is
+    /// still being written has no file document yet, so is not found: its writer must check the job afterwards.
+    /// </summary>
+    public async Task<int> DeleteAllOfJobAsync(JobId jobId, CancellationToken cancellationToken)
+    {
+        using var cursor = await _bucket.FindAsync(
+            Builders<GridFSFileInfo>.Filter.Eq("metadata.job_id", JobIds.ToObjectId(jobId)), cancellationToken: cancellationToken);
+        var files = await cursor.ToListAsync(cancellationToken);
+        foreach (var file in files)
+        {
+            await DeleteAsync(file.Id, cancellationToken);
+        }
+
+        return files.Count;
     }
 
     private static StoredFile<TMetadata> ToStoredFile(GridFSFileInfo file) =>

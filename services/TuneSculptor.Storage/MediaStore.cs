@@ -1,5 +1,6 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
+using TuneSculptor.Contracts;
 
 namespace TuneSculptor.Storage;
 
@@ -61,6 +62,13 @@ public sealed class MediaStore
     public Task DeleteVideoAsync(ObjectId id, CancellationToken cancellationToken) => _videos.DeleteAsync(id, cancellationToken);
 
     public Task DeleteMp3Async(ObjectId id, CancellationToken cancellationToken) => _mp3s.DeleteAsync(id, cancellationToken);
+
+    /// <summary>Deletes a job's video and mp3s, chunks included, whatever its job document says of them.</summary>
+    public async Task DeleteFilesOfJobAsync(JobId jobId, CancellationToken cancellationToken)
+    {
+        await _mp3s.DeleteAllOfJobAsync(jobId, cancellationToken);
+        await _videos.DeleteAllOfJobAsync(jobId, cancellationToken);
+    }
 
     /// <summary>mp3s stored before <paramref name="cutoff"/>, oldest first, at most <paramref name="limit"/>.</summary>
     public Task<IReadOnlyList<StoredFile<Mp3Metadata>>> FindMp3sStoredBeforeAsync(DateTime cutoff, int limit, CancellationToken cancellationToken) =>

@@ -29,10 +29,12 @@ public sealed class StorageIndexesTests(MongoServer mongo)
         Assert.Equal(first, await AllIndexesAsync());
         Assert.Contains("jobs { owner_id: 1, created_at: -1, _id: -1 }", first);
         Assert.Contains("jobs { status: 1, updated_at: 1 }", first);
+        Assert.Contains("jobs { mp3_fid: 1 }", first);
         foreach (var bucket in new[] { "videos", "mp3s" })
         {
             Assert.Contains($"{bucket}.files {{ uploadDate: 1 }}", first);
             Assert.Contains($"{bucket}.files {{ filename: 1, uploadDate: 1 }}", first);
+            Assert.Contains($"{bucket}.files {{ metadata.job_id: 1 }}", first);
             Assert.Contains($"{bucket}.chunks {{ files_id: 1, n: 1 }} unique", first);
         }
     }

@@ -12,7 +12,9 @@ namespace TuneSculptor.Converter.Conversion;
 /// <summary>
 /// Converts the <see cref="VideoUploaded"/> jobs of the <c>video</c> queue: video from GridFS to a scratch file, ffmpeg,
 /// mp3 to GridFS, job done, <see cref="Mp3Ready"/> on the <c>mp3</c> queue (then the worker acks). A redelivered job
-/// that is already done is not converted again; its notice is published again (notification mails once).
+/// that is already done is not converted again; its notice is published again (notification mails once). A job its owner
+/// deletes meanwhile is abandoned: no mp3 is kept and no notice goes out, wherever the deletion falls (see
+/// <see cref="HandleAsync"/>).
 /// </summary>
 public sealed partial class ConvertVideo(
     IOptions<ConverterOptions> options,
@@ -64,6 +66,11 @@ public sealed partial class ConvertVideo(
                 mp3 = await EncodeAsync(uploaded.JobId, input, Path.Combine(workDirectory.FullName, "audio.mp3"), uploaded.Bitrate, progress, cancellationToken);
             }
 
+            if (await IsDeletedAsync(jobId, cancellationToken))
+            {
+                LogAbandoned(jobId, "before its mp3 was stored");
+                return;
+            }
 
             var stored = await media.StoreMp3Async(mp3.Path, Path.ChangeExtension(uploaded.FileName, ".mp3"), new Mp3Metadata
             {
@@ -75,11 +82,20 @@ public sealed partial class ConvertVideo(
             }, cancellationToken);
 
             var mp3Fid = stored.Id;
+            // Conditional on the status: a job deleted while its mp3 was being stored stays deleted. The owner's delete
+            // removes what it finds, which may miss an upload still open then; so ours goes here, whatever the reason.
             if (!await jobs.MarkDoneAsync(jobId, mp3Fid, mp3.DurationSeconds, cancellationToken))
             {
-                // Another delivery of this job finished first: keep its mp3, drop ours.
                 await media.DeleteMp3Async(stored.Id, CancellationToken.None);
-                mp3Fid = (await jobs.FindAsync(jobId, cancellationToken))?.Mp3FileId ?? mp3Fid;
+                var now = await jobs.FindAsync(jobId, cancellationToken);
+                if (now is not { Status: JobStatus.Done, Mp3FileId: { } theirs })
+                {
+                    LogAbandoned(jobId, "while its mp3 was being stored");
+                    return;
+                }
+
+                // Another delivery of this job finished first: its mp3 is the one.
+                mp3Fid = theirs;
             }
 
             await FinishAsync(uploaded, videoFileId, mp3Fid, cancellationToken);
@@ -91,10 +107,18 @@ public sealed partial class ConvertVideo(
         }
     }
 
-    /// <summary>The job is marked failed with the reason, and the user is told (through notification).</summary>
+    /// <summary>
+    /// The job is marked failed with the reason, and the user is told (through notification); not when it was done,
+    /// expired or deleted meanwhile (its video deleted with it fails the download, for one).
+    /// </summary>
     public async Task OnFailedAsync(VideoUploaded uploaded, string reason, CancellationToken cancellationToken)
     {
-        await jobs.MarkFailedAsync(uploaded.JobId, reason, cancellationToken);
+        if (!await jobs.MarkFailedAsync(uploaded.JobId, reason, cancellationToken))
+        {
+            LogFailureNotAnnounced(uploaded.JobId, reason);
+            return;
+        }
+
         await publisher.PublishAsync(Queues.Mp3, new ConversionFailed(
             uploaded.JobId, uploaded.OwnerEmail, uploaded.FileName, reason), cancellationToken);
     }
@@ -140,11 +164,20 @@ public sealed partial class ConvertVideo(
         }
     }
 
+    private async Task<bool> IsDeletedAsync(JobId jobId, CancellationToken cancellationToken) =>
+        (await jobs.FindAsync(jobId, cancellationToken))?.Status is null or JobStatus.Deleted;
+
     private static ObjectId ParseVideoFileId(string id) =>
         ObjectId.TryParse(id, out var parsed) ? parsed : throw new PermanentFailureException("The video id is not valid.");
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} converted: {Seconds:0.0} s of audio")]
     private partial void LogConverted(JobId jobId, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} was deleted by its owner {When}: abandoned, nothing kept or sent")]
+    private partial void LogAbandoned(JobId jobId, string when);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} is done, expired or deleted: its failure ({Reason}) is not announced")]
+    private partial void LogFailureNotAnnounced(JobId jobId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} is {Status}: nothing to convert")]
     private partial void LogSkipped(JobId jobId, string status);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Options;
 using TuneSculptor.Contracts;
 using TuneSculptor.Messaging;
@@ -17,7 +16,8 @@ public sealed partial class RetentionSweeper(
     MediaStore media,
     IConversionJobs jobs,
     MessagePublisher publisher,
-    IOptions<RetentionOptions> options,
+    IOptions<RetentionOptions> retention,
+    IOptions<RetentionSweepOptions> options,
     TimeProvider time,
     ILogger<RetentionSweeper> logger) : BackgroundService
 {
@@ -42,7 +42,8 @@ public sealed partial class RetentionSweeper(
     public async Task SweepAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var cutoff = time.GetUtcNow().UtcDateTime - settings.MaxAge;
+        var maxAge = retention.Value.MaxAge;
+        var cutoff = time.GetUtcNow().UtcDateTime - maxAge;
 
         var mp3s = await media.FindMp3sStoredBeforeAsync(cutoff, settings.BatchSize, cancellationToken);
         foreach (var mp3 in mp3s)
@@ -59,7 +60,7 @@ public sealed partial class RetentionSweeper(
         var abandoned = await jobs.FindUnfinishedBeforeAsync(cutoff, settings.BatchSize, cancellationToken);
         foreach (var job in abandoned)
         {
-            var reason = $"This video was not converted within {Describe(settings.MaxAge)}, so it was deleted. Please upload it again.";
+            var reason = $"This video was not converted within {retention.Value.DescribeMaxAge()}, so it was deleted. Please upload it again.";
             // Told first, then failed: if the broker is down the job stays as it is for the next sweep, and a notice
             // sent twice is mailed once. A late delivery of its message then finds nothing to convert.
             await publisher.PublishAsync(Queues.Mp3, new ConversionFailed(job.Id, job.OwnerEmail, job.FileName, reason), cancellationToken);
@@ -94,13 +95,9 @@ public sealed partial class RetentionSweeper(
 
         if (mp3s.Count + deletedVideos > 0)
         {
-            LogSwept(mp3s.Count, deletedVideos, settings.MaxAge.TotalHours);
+            LogSwept(mp3s.Count, deletedVideos, maxAge.TotalHours);
         }
     }
-
-    private static string Describe(TimeSpan age) => age.TotalHours >= 1
-        ? string.Create(CultureInfo.InvariantCulture, $"{age.TotalHours:0.#} hours")
-        : string.Create(CultureInfo.InvariantCulture, $"{age.TotalSeconds:0} seconds");
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} was still {Status} since {Since:u}: failed, its owner told, its video to be deleted")]
     private partial void LogAbandoned(JobId jobId, string status, DateTime since);

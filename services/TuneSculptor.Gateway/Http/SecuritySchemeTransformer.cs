@@ -6,8 +6,9 @@ namespace TuneSculptor.Gateway.Http;
 
 /// <summary>
 /// The API's two ways of authenticating as OpenAPI security schemes, and which one each operation needs: Basic where
-/// the endpoint says so (<see cref="BasicCredentials"/>), none where it allows anonymous callers, else Bearer (the
-/// gateway's fallback policy requires a token everywhere else).
+/// the endpoint says so (<see cref="BasicCredentials"/>), Bearer or none where a signed link will do instead
+/// (<see cref="BearerOrSignedLink"/>), none where it allows anonymous callers, else Bearer (the gateway's fallback policy
+/// requires a token everywhere else).
 /// </summary>
 internal sealed class SecuritySchemeTransformer : IOpenApiDocumentTransformer, IOpenApiOperationTransformer
 {
@@ -37,6 +38,13 @@ internal sealed class SecuritySchemeTransformer : IOpenApiDocumentTransformer, I
     public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+        if (metadata.OfType<BearerOrSignedLink>().Any())
+        {
+            // Alternatives: the token, or no scheme at all (the empty requirement) with the link's parameters.
+            operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(Bearer, context.Document)] = [] }, new OpenApiSecurityRequirement()];
+            return Task.CompletedTask;
+        }
+
         var scheme = metadata.OfType<BasicCredentials>().Any() ? Basic
             : metadata.OfType<IAllowAnonymous>().Any() ? null
             : Bearer;

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using TuneSculptor.Contracts;
 using TuneSculptor.Gateway.Auth;
 using TuneSculptor.Gateway.Http;
+using TuneSculptor.Links;
 using TuneSculptor.Storage;
 
 namespace TuneSculptor.Gateway.Jobs;
@@ -12,13 +13,13 @@ namespace TuneSculptor.Gateway.Jobs;
 /// <summary>A job as its owner sees it; what <c>progress</c> says is <see cref="ProgressDescription"/>.</summary>
 public sealed record JobView(
     JobId JobId,
-    [property: Description("queued, converting, done, failed or expired.")] string Status,
+    [property: Description("queued, converting, done, failed, expired or deleted.")] string Status,
     [property: Description(JobView.ProgressDescription)] double? Progress,
     string Filename,
     long Size,
     int? Bitrate,
     [property: JsonPropertyName("mp3_fid")] string? Mp3FileId,
-    string? DownloadUrl,
+    [property: Description("While done: a signed link that downloads the mp3 without a token until the file expires (the mail's link).")] string? DownloadUrl,
     double? DurationSeconds,
     string? Error,
     DateTime CreatedAt,
@@ -51,18 +52,43 @@ public static class JobEndpoints
             .WithSummary("One of the caller's jobs.")
             .Produces<JobView>()
             .ProducesProblem(StatusCodes.Status404NotFound);
+        jobs.MapDelete("/{jobId}", DeleteJobAsync)
+            .WithName("DeleteJob")
+            .WithSummary("Deletes one of the caller's jobs with its files; its links stop working. Idempotent.")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         jobs.MapJobEvents();
         return app;
     }
 
     // A string, not a JobId, so that a malformed id is answered like a missing job (404), not as a binding failure.
-    private static async Task<IResult> GetJobAsync(string jobId, ClaimsPrincipal user, HttpRequest request, IJobQueries jobs, CancellationToken cancellationToken) =>
+    private static async Task<IResult> GetJobAsync(
+        string jobId, ClaimsPrincipal user, HttpRequest request, IJobQueries jobs, DownloadLinks links, CancellationToken cancellationToken) =>
         JobId.TryParse(jobId, out var id) && await jobs.FindForOwnerAsync(id, user.GetUserId(), cancellationToken) is { } job
-            ? Results.Ok(View(job, request))
+            ? Results.Ok(View(job, request, links))
             : Problems.NotFound("job");
 
+    /// <summary>
+    /// <c>DELETE /jobs/{id}</c>: the job reads <c>deleted</c> and its files (video, mp3) are deleted through GridFS, chunks
+    /// included; 204, again for a job deleted already (deleting what is gone is done). Someone else's job: 404.
+    /// </summary>
+    private static async Task<IResult> DeleteJobAsync(
+        string jobId, ClaimsPrincipal user, IJobSubmissions submissions, MediaStore media, CancellationToken cancellationToken)
+    {
+        if (!JobId.TryParse(jobId, out var id) || await submissions.MarkDeletedAsync(id, user.GetUserId(), cancellationToken) is null)
+        {
+            return Problems.NotFound("job");
+        }
+
+        // Marked first: from now on no link opens its mp3, and a converter still at work keeps nothing and tells nobody
+        // (it checks the status before storing, and stores only on a status that is not deleted). Then the files go,
+        // whether or not the caller waits for the answer; if this fails, deleting again finishes it.
+        await media.DeleteFilesOfJobAsync(id, CancellationToken.None);
+        return Results.NoContent();
+    }
+
     private static async Task<IResult> ListJobsAsync(
-        ClaimsPrincipal user, HttpRequest request, IJobQueries jobs, CancellationToken cancellationToken,
+        ClaimsPrincipal user, HttpRequest request, IJobQueries jobs, DownloadLinks links, CancellationToken cancellationToken,
         int page = 1, [FromQuery(Name = "page_size")] int pageSize = 20)
     {
         if (page < 1 || pageSize is < 1 or > MaxPageSize)
@@ -71,10 +97,11 @@ public static class JobEndpoints
         }
 
         var (items, total) = await jobs.ListForOwnerAsync(user.GetUserId(), page, pageSize, cancellationToken);
-        return Results.Ok(new JobPage(items.Select(job => View(job, request)).ToList(), page, pageSize, total));
+        return Results.Ok(new JobPage(items.Select(job => View(job, request, links)).ToList(), page, pageSize, total));
     }
 
-    internal static JobView View(Job job, HttpRequest request) => new(
+    /// <summary>The job as its owner sees it; a done job's <c>download_url</c> is a signed link, as the mail's.</summary>
+    internal static JobView View(Job job, HttpRequest request, DownloadLinks links) => new(
         job.Id,
         job.Status,
         job.Status switch
@@ -87,7 +114,7 @@ public static class JobEndpoints
         job.Size,
         job.Bitrate,
         job.Mp3FileId?.ToString(),
-        job.Status == JobStatus.Done && job.Mp3FileId is { } mp3 ? $"{request.Scheme}://{request.Host}/download?fid={mp3}" : null,
+        job.Status == JobStatus.Done && job.Mp3FileId is { } mp3 ? links.For($"{request.Scheme}://{request.Host}", mp3, job.OwnerId) : null,
         job.DurationSeconds,
         job.Error,
         job.CreatedAt,

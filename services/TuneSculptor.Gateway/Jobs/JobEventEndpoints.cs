@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using TuneSculptor.Contracts;
 using TuneSculptor.Gateway.Auth;
 using TuneSculptor.Gateway.Http;
+using TuneSculptor.Links;
 using TuneSculptor.Storage;
 
 namespace TuneSculptor.Gateway.Jobs;
@@ -42,7 +43,7 @@ public static class JobEventEndpoints
     /// <c>ping</c> when quiet.
     /// </summary>
     private static IResult StreamJobEvents(
-        ClaimsPrincipal user, HttpContext context, IJobQueries jobs, IOptions<JsonOptions> json, IHostApplicationLifetime lifetime)
+        ClaimsPrincipal user, HttpContext context, IJobQueries jobs, DownloadLinks links, IOptions<JsonOptions> json, IHostApplicationLifetime lifetime)
     {
         // Ends when the client goes away, when the gateway stops (an open stream must not hold up shutdown) and when
         // the token expires (the stream must not outlive the right to read it).
@@ -55,14 +56,15 @@ public static class JobEventEndpoints
         context.Response.RegisterForDispose(ending);
         // Tells nginx (the Kubernetes ingress) not to buffer the stream.
         context.Response.Headers["X-Accel-Buffering"] = "no";
-        var events = Changes(user.GetUserId(), context.Request, jobs, json.Value.SerializerOptions, ending.Token);
+        var events = Changes(user.GetUserId(), context.Request, jobs, links, json.Value.SerializerOptions, ending.Token);
         return TypedResults.ServerSentEvents(events);
     }
 
     // Polling MongoDB once a second per open page is cheap next to a conversion; change streams would push instead,
     // but the stand-in used in development and tests has none.
     private static async IAsyncEnumerable<SseItem<string>> Changes(
-        string ownerId, HttpRequest request, IJobQueries jobs, JsonSerializerOptions json, [EnumeratorCancellation] CancellationToken cancellationToken)
+        string ownerId, HttpRequest request, IJobQueries jobs, DownloadLinks links, JsonSerializerOptions json,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // Headers go out with the first event: without this one, a user with no jobs would wait for the keep-alive.
         yield return new SseItem<string>("", "ready");
@@ -83,7 +85,7 @@ public static class JobEventEndpoints
             // Oldest first, so a client that appends sees them in the order they were made.
             foreach (var job in newest.Reverse())
             {
-                var data = JsonSerializer.Serialize(JobEndpoints.View(job, request), json);
+                var data = JsonSerializer.Serialize(JobEndpoints.View(job, request, links), json);
                 if (sent.TryGetValue(job.Id, out var previous) && previous == data)
                 {
                     continue;

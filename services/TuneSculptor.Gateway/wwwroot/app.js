@@ -265,6 +265,7 @@ function describe(job) {
     case "done": return `mp3 of ${formatDuration(job.duration_seconds ?? 0)} · from a video of ${formatSize(job.size)}`;
     case "failed": return job.error || "The conversion failed.";
     case "expired": return "Expired: files are kept for 24 hours.";
+    case "deleted": return "Deleted, with its files and links.";
     default: return "";
   }
 }
@@ -285,7 +286,8 @@ function renderJobs() {
 function newJobItem(jobId) {
   const item = $("job-template").content.firstElementChild.cloneNode(true);
   item.dataset.jobId = jobId;
-  item.querySelector(".job-download").addEventListener("click", () => download(jobs.get(jobId), item));
+  item.querySelector(".job-download").addEventListener("click", () => download(jobs.get(jobId)));
+  item.querySelector(".job-delete").addEventListener("click", () => deleteJob(jobs.get(jobId), item));
   return item;
 }
 
@@ -298,8 +300,11 @@ function fillJobItem(item, job) {
   item.querySelector(".job-detail").textContent = describe(job);
   fillProgress(item.querySelector(".job-progress"), job);
   const button = item.querySelector(".job-download");
-  button.hidden = !(job.status === "done" && job.mp3_fid);
+  button.hidden = !(job.status === "done" && job.download_url);
   button.setAttribute("aria-label", `Download the mp3 of ${job.filename}`);
+  const remove = item.querySelector(".job-delete");
+  remove.hidden = job.status === "deleted";
+  remove.setAttribute("aria-label", `Delete ${job.filename} and its mp3`);
 }
 
 // A bar while converting: filled as far as the API says, or moving without a value while that is not known.
@@ -313,35 +318,28 @@ function fillProgress(bar, job) {
   bar.setAttribute("aria-label", `Conversion of ${job.filename}`);
 }
 
-// Fetched with the Bearer header, then handed to the browser as a file through an object URL.
-async function download(job, item) {
-  const button = item.querySelector(".job-download");
+// A plain navigation to the job's signed link (the mail's kind): the browser streams the file to disk itself, however
+// large, and names it from Content-Disposition; the page stays, as the answer is an attachment.
+function download(job) {
+  window.location.assign(job.download_url);
+}
+
+// Deletes the job and its files; the live list then shows it deleted.
+async function deleteJob(job, item) {
+  if (!window.confirm(`Delete “${job.filename}” and its mp3? Links to it stop working.`)) return;
+  const button = item.querySelector(".job-delete");
   button.disabled = true;
   try {
-    const response = await api(`/download?fid=${encodeURIComponent(job.mp3_fid)}`);
-    if (!response.ok) {
-      item.querySelector(".job-detail").textContent = await problemText(response, `The download failed (${response.status}).`);
+    const response = await api(`/jobs/${encodeURIComponent(job.job_id)}`, { method: "DELETE" });
+    if (response.status !== 204) {
+      item.querySelector(".job-detail").textContent = await problemText(response, `The delete failed (${response.status}).`);
       return;
     }
-    const url = URL.createObjectURL(await response.blob());
-    const link = document.createElement("a");
-    link.href = url;
-    link.download = downloadName(response, job);
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    jobs.set(job.job_id, { ...job, status: "deleted", download_url: null });
+    renderJobs();
   } finally {
     button.disabled = false;
   }
-}
-
-function downloadName(response, job) {
-  const disposition = response.headers.get("Content-Disposition") ?? "";
-  const encoded = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
-  if (encoded) return decodeURIComponent(encoded[1]);
-  const plain = /filename="?([^";]+)"?/i.exec(disposition);
-  return plain ? plain[1] : `${job.filename.replace(/\.[^.]*$/, "")}.mp3`;
 }
 
 // ---- Start ----

@@ -1,7 +1,10 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using MimeKit;
+using MongoDB.Bson;
 using TuneSculptor.Contracts;
+using TuneSculptor.Links;
+using TuneSculptor.Storage;
 
 namespace TuneSculptor.Notification.Email;
 
@@ -9,30 +12,40 @@ namespace TuneSculptor.Notification.Email;
 /// Writes the mails, in plain text and HTML. File names and reasons come from users and files: in HTML they are
 /// encoded, never markup.
 /// </summary>
-public sealed class MailComposer(IOptions<NotificationOptions> options)
+public sealed class MailComposer(IOptions<NotificationOptions> options, IOptions<RetentionOptions> retention, DownloadLinks links)
 {
-    public MimeMessage Ready(Mp3Ready ready)
+    /// <summary>The mail with the link that downloads the mp3 as it is, signed in or not, until the file expires.</summary>
+    /// <param name="ownerId">Whose mp3 it is: the link is bound to them.</param>
+    public MimeMessage Ready(Mp3Ready ready, string ownerId)
     {
-        var link = $"{options.Value.PublicBaseUrl.TrimEnd('/')}/download?fid={Uri.EscapeDataString(ready.Mp3FileId)}";
+        if (!ObjectId.TryParse(ready.Mp3FileId, out var mp3FileId))
+        {
+            throw new PermanentFailureException($"'{ready.Mp3FileId}' is not an mp3's id.");
+        }
+
+        var link = links.For(options.Value.PublicBaseUrl, mp3FileId, ownerId);
+        var keptFor = retention.Value.DescribeMaxAge();
         return Compose(
             ready.OwnerEmail,
             $"Your mp3 of “{ready.FileName}” is ready",
             $"""
             Hello,
 
-            your video “{ready.FileName}” is now an mp3. Download it (signed in as {ready.OwnerEmail}):
+            your video “{ready.FileName}” is now an mp3. Download it here, on any device, no sign-in needed:
 
             {link}
 
-            The file is kept for 24 hours.
+            The file and this link are kept for {keptFor}. Anyone with the link can download the file: share it only
+            with people you mean to.
 
             TuneSculptor
             """,
             $"""
             <p>Hello,</p>
-            <p>your video “{Html(ready.FileName)}” is now an mp3. Download it (signed in as {Html(ready.OwnerEmail)}):</p>
+            <p>your video “{Html(ready.FileName)}” is now an mp3. Download it here, on any device, no sign-in needed:</p>
             <p><a href="{Html(link)}">{Html(link)}</a></p>
-            <p>The file is kept for 24 hours.</p>
+            <p>The file and this link are kept for {Html(keptFor)}. Anyone with the link can download the file: share it
+            only with people you mean to.</p>
             <p>TuneSculptor</p>
             """);
     }

@@ -7,7 +7,8 @@ namespace TuneSculptor.Notification.Email;
 
 /// <summary>
 /// Mails the user the outcome of each job from the <c>mp3</c> queue, once: the job records that it was mailed, and a
-/// redelivered message for a mailed job sends nothing. One handler for both outcomes, as only the mail differs.
+/// redelivered message for a mailed job sends nothing, and a job its owner deleted is mailed nothing at all. One handler
+/// for both outcomes, as only the mail differs.
 /// </summary>
 public sealed partial class MailJobOutcome(
     INotificationLog notifications,
@@ -16,10 +17,10 @@ public sealed partial class MailJobOutcome(
     ILogger<MailJobOutcome> logger) : IMessageHandler<Mp3Ready>, IMessageHandler<ConversionFailed>
 {
     public Task HandleAsync(Mp3Ready message, CancellationToken cancellationToken) =>
-        MailOnceAsync(message.JobId, () => composer.Ready(message), cancellationToken);
+        MailOnceAsync(message.JobId, job => composer.Ready(message, job.OwnerId), cancellationToken);
 
     public Task HandleAsync(ConversionFailed message, CancellationToken cancellationToken) =>
-        MailOnceAsync(message.JobId, () => composer.Failed(message), cancellationToken);
+        MailOnceAsync(message.JobId, _ => composer.Failed(message), cancellationToken);
 
     public Task OnFailedAsync(Mp3Ready message, string reason, CancellationToken cancellationToken) =>
         LogFailure(message.JobId, reason);
@@ -28,7 +29,7 @@ public sealed partial class MailJobOutcome(
         LogFailure(message.JobId, reason);
 
     /// <param name="compose">Writes the mail; called only when the job is still to be mailed.</param>
-    private async Task MailOnceAsync(JobId jobId, Func<MimeMessage> compose, CancellationToken cancellationToken)
+    private async Task MailOnceAsync(JobId jobId, Func<Job, MimeMessage> compose, CancellationToken cancellationToken)
     {
         var job = await notifications.FindAsync(jobId, cancellationToken)
                   ?? throw new PermanentFailureException("The job no longer exists.");
@@ -38,7 +39,14 @@ public sealed partial class MailJobOutcome(
             return;
         }
 
-        var mail = compose();
+        if (job.Status == JobStatus.Deleted)
+        {
+            // Deleted while converting (or just after): its files are gone, and so is any reason to write.
+            LogDeleted(jobId);
+            return;
+        }
+
+        var mail = compose(job);
         await sender.SendAsync(mail, jobId, cancellationToken);
         // A crash between the two lines above and below mails the user once more, never zero times.
         await notifications.MarkNotifiedAsync(jobId, cancellationToken);
@@ -54,6 +62,9 @@ public sealed partial class MailJobOutcome(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: mailed \"{Subject}\"")]
     private partial void LogMailed(JobId jobId, string subject);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} was deleted by its owner: not mailed")]
+    private partial void LogDeleted(JobId jobId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} was mailed already")]
     private partial void LogAlreadyMailed(JobId jobId);

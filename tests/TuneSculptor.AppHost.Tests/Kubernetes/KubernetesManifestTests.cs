@@ -167,7 +167,7 @@ public sealed partial class KubernetesManifestTests(PublishedKubernetes publishe
     {
         var secrets = Everything.Where(o => o.Kind == "Secret").Select(o => o.As<V1Secret>()).ToList();
         var values = secrets.SelectMany(s => s.Data.Values).Select(Encoding.UTF8.GetString).ToList();
-        Assert.Equal(12, values.Count);
+        Assert.Equal(13, values.Count);
 
         foreach (var item in Everything.Where(o => o.Kind != "Secret"))
         {

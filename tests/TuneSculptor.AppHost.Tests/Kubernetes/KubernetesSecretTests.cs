@@ -22,7 +22,7 @@ public sealed partial class KubernetesSecretTests(PublishedKubernetes published)
         var everything = published.Rendered[PublishedKubernetes.KedaOverlay];
         var secrets = everything.Where(o => o.Kind == "Secret").Select(o => o.Name).ToHashSet();
 
-        Assert.Equal(11, secrets.Count);
+        Assert.Equal(12, secrets.Count);
         Assert.All(secrets, name => Assert.Matches(HashedName(), name));
         var references = References(everything).ToList();
         Assert.Contains(references, r => r.From == "TriggerAuthentication rabbitmq-keda");
@@ -89,10 +89,10 @@ public sealed partial class KubernetesSecretTests(PublishedKubernetes published)
             var files = ScratchOverlay.Snapshot(overlay);
             var second = await Repository.RunAsync("bash", [MakeSecrets, overlay.FullName], Cancellation);
 
-            // Ten made, the ingress's certificate and key, two derived (KEDA's URL, the broker's definitions); one line
+            // Eleven made, the ingress's certificate and key, two derived (KEDA's URL, the broker's definitions); one line
             // for each, the certificate's two files in one.
-            Assert.Equal(14, files.Count);
-            Assert.Equal(13, first.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+            Assert.Equal(15, files.Count);
+            Assert.Equal(14, first.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
             Assert.Equal(string.Empty, second);
             Assert.Equal(files, ScratchOverlay.Snapshot(overlay));
             Assert.All(files.Values, value => Assert.NotEmpty(value));
@@ -132,6 +132,7 @@ public sealed partial class KubernetesSecretTests(PublishedKubernetes published)
     [InlineData("rabbitmq-password/value", "p@ss/word", "may hold only letters")]
     [InlineData("rabbitmq-admin-password/value", "has\"quote", "may hold only letters")]
     [InlineData("auth-signing-key/value", "not a key", "is not a private key")]
+    [InlineData("link-signing-key/value", "c2hvcnQ=", "at least 32 random bytes")]
     [InlineData("mongodb-keyfile/value", "short", "6 to 1024 base64 characters")]
     public async Task Make_secrets_refuses_a_value_the_services_could_not_use(string file, string value, string message)
     {

@@ -97,9 +97,9 @@ public sealed partial class ModelShapeTests
         var resources = await BuildModelAsync($"--INFRASTRUCTURE_RUNTIME={runtime}", "--INFRASTRUCTURE_IMAGES=official");
 
         Assert.Equal(["auth-signing-key", "authdb"], References(resources["auth"]));
-        Assert.Equal(["auth", "media", "rabbitmq"], References(resources["gateway"]));
+        Assert.Equal(["auth", "link-signing-key", "media", "rabbitmq"], References(resources["gateway"]));
         Assert.Equal(["media", "rabbitmq"], References(resources["converter"]));
-        Assert.Equal(["gateway", "mail", "media", "rabbitmq"], References(resources["notification"]));
+        Assert.Equal(["gateway", "link-signing-key", "mail", "media", "rabbitmq"], References(resources["notification"]));
         Assert.IsType<MySqlServerDatabaseResource>(resources["authdb"]);
         Assert.IsType<MongoDBServerDatabaseResource>(resources["media"]);
     }

@@ -18,6 +18,7 @@ public sealed class GatewayFactory : WebApplicationFactory<JobView>
         builder.UseEnvironment("Production");
         builder.UseSetting("ConnectionStrings:media", "mongodb://127.0.0.1:1/media");
         builder.UseSetting("ConnectionStrings:rabbitmq", "amqp://127.0.0.1:1");
+        builder.UseSetting("Links:SigningKey", Convert.ToBase64String(new byte[32]));
         // Its retries against those addresses are expected; they would only clutter the output.
         builder.ConfigureLogging(logging => logging.ClearProviders());
     }

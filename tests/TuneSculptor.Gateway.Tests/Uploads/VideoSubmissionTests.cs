@@ -256,5 +256,8 @@ public sealed class VideoSubmissionTests(MongoServer mongo)
             throw new TimeoutException("A timeout occurred after 5000ms selecting a server.");
 
         public Task DeleteAsync(JobId id, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task<Job?> MarkDeletedAsync(JobId id, string ownerId, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("Uploads never mark a job deleted.");
     }
 }

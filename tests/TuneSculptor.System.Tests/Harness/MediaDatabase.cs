@@ -29,6 +29,46 @@ public sealed class MediaDatabase(IMongoDatabase database)
     public async Task<BsonDocument> JobAsync(string jobId, CancellationToken cancellationToken) =>
         await database.GetCollection<BsonDocument>("jobs").Find(new BsonDocument("_id", ObjectId.Parse(jobId))).SingleAsync(cancellationToken);
 
+    /// <summary>Files of either bucket stored for the job (by <c>metadata.job_id</c>), as "bucket id".</summary>
+    public async Task<IReadOnlyList<string>> FilesOfJobAsync(string jobId, CancellationToken cancellationToken)
+    {
+        var files = new List<string>();
+        foreach (var bucket in new[] { "videos", "mp3s" })
+        {
+            var found = await database.GetCollection<BsonDocument>($"{bucket}.files")
+                .Find(new BsonDocument("metadata.job_id", ObjectId.Parse(jobId)))
+                .Project(new BsonDocument("_id", 1))
+                .ToListAsync(cancellationToken);
+            files.AddRange(found.Select(file => $"{bucket} {file["_id"]}"));
+        }
+
+        return files;
+    }
+
+    /// <summary>
+    /// Chunks of either bucket whose file document is missing, of files made since <paramref name="since"/> (a file id
+    /// holds its creation time): what a delete that bypassed GridFS, or an upload abandoned half way, leaves. Older
+    /// files are left out, as the retention sweep may be deleting one at that very moment (file first, chunks next).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> OrphanChunksAsync(DateTime since, CancellationToken cancellationToken)
+    {
+        var orphans = new List<string>();
+        foreach (var bucket in new[] { "videos", "mp3s" })
+        {
+            var files = (await database.GetCollection<BsonDocument>($"{bucket}.files")
+                    .Find(FilterDefinition<BsonDocument>.Empty).Project(new BsonDocument("_id", 1)).ToListAsync(cancellationToken))
+                .Select(file => file["_id"]).ToHashSet();
+            var chunks = await database.GetCollection<BsonDocument>($"{bucket}.chunks")
+                .Find(FilterDefinition<BsonDocument>.Empty).Project(new BsonDocument("files_id", 1)).ToListAsync(cancellationToken);
+            orphans.AddRange(chunks.Select(chunk => chunk["files_id"])
+                .Where(id => id.AsObjectId.CreationTime >= since.AddSeconds(-1) && !files.Contains(id))
+                .Distinct()
+                .Select(id => $"{bucket} {id}"));
+        }
+
+        return orphans;
+    }
+
     private Task<long> Count(string collection, BsonDocument filter, CancellationToken cancellationToken) =>
         database.GetCollection<BsonDocument>(collection).CountDocumentsAsync(filter, cancellationToken: cancellationToken);
 }

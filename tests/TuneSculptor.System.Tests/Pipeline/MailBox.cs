@@ -78,13 +78,13 @@ public sealed partial class MailBox(Uri mailUi) : IDisposable
 
     public sealed partial record Mail(string Id, string Subject, string Text, string Html)
     {
-        /// <summary>The download link in the mail's text, if it has one.</summary>
+        /// <summary>The download link in the mail's text, signature and all, if it has one.</summary>
         public string? DownloadLink => LinkPattern().Match(Text) is { Success: true } match ? match.Value : null;
 
         /// <summary>The mp3 the download link points at.</summary>
         public string? DownloadFid => LinkPattern().Match(Text) is { Success: true } match ? match.Groups["fid"].Value : null;
 
-        [GeneratedRegex(@"https?://\S+/download\?fid=(?<fid>[0-9a-f]{24})")]
+        [GeneratedRegex(@"https?://\S+/download\?fid=(?<fid>[0-9a-f]{24})&expires=[0-9]+&sig=[A-Za-z0-9_-]{43}")]
         private static partial Regex LinkPattern();
     }
 }

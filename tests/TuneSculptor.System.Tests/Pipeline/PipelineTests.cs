@@ -40,7 +40,8 @@ public sealed class PipelineTests(SystemFixture fixture) : IDisposable
         var link = mail.DownloadLink;
         Assert.True(link is not null, mail.Text);
         Assert.Equal(job.GetProperty("download_url").GetString(), link);
-        Assert.Contains(link, mail.Html);
+        // In the HTML part as an attribute, so with its & encoded.
+        Assert.Contains($"href=\"{link!.Replace("&", "&amp;", StringComparison.Ordinal)}\"", mail.Html);
 
         var mp3 = await DownloadAsync(token, new Uri(link).PathAndQuery, $"{format}.mp3");
         var result = await MediaSamples.ProbeAsync(mp3);
@@ -152,7 +153,8 @@ public sealed class PipelineTests(SystemFixture fixture) : IDisposable
         var job = await _gateway.WaitForJobAsync(owner, jobId, JobTimeout, Cancellation);
 
         using var jobAsStranger = await _gateway.GetAsync(stranger, $"/jobs/{jobId}", Cancellation);
-        using var mp3AsStranger = await _gateway.GetAsync(stranger, DownloadPath(job), Cancellation);
+        // By id with their own token; the signed link itself is a capability, which works for whoever holds it.
+        using var mp3AsStranger = await _gateway.GetAsync(stranger, $"/download?fid={job.GetProperty("mp3_fid").GetString()}", Cancellation);
         using var unknownMp3 = await _gateway.GetAsync(owner, "/download?fid=0123456789abcdef01234567", Cancellation);
         using var malformed = await _gateway.GetAsync(owner, "/download?fid=../../etc/passwd", Cancellation);
         using var strangersJobs = await _gateway.GetAsync(stranger, "/jobs", Cancellation);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using MongoDB.Bson;
 using MongoDB.Driver;
 using TuneSculptor.System.Tests.Harness;
+using TuneSculptor.System.Tests.WholeSystem;
 using TuneSculptor.Testing;
 
 namespace TuneSculptor.System.Tests.Pipeline;
@@ -30,11 +31,7 @@ public sealed class RetentionTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _system = await HostProcessSystem.StartAsync(builder =>
-        {
-            HostProcessSystem.SetServiceEnvironment(builder, "converter", "Retention__MaxAge", MaxAge.ToString("c"));
-            HostProcessSystem.SetServiceEnvironment(builder, "converter", "Retention__SweepInterval", "00:00:01");
-        }, Cancellation);
+        _system = await HostProcessSystem.StartAsync(builder => SystemFixture.SetRetention(builder, MaxAge), Cancellation);
         await _system.WaitForHealthyAsync(Cancellation);
         _gateway = new GatewayClient(_system.GetHttpEndpoint("gateway"));
     }

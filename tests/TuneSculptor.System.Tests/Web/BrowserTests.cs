@@ -115,11 +115,65 @@ public sealed class BrowserTests(SystemFixture fixture) : IAsyncLifetime
         await Expect(job.Locator(".job-status")).ToHaveTextAsync("failed", new() { Timeout = JobTimeoutMs });
         await Expect(job.Locator(".job-name")).ToHaveTextAsync(hostileName);
         await Expect(job.Locator(".job-detail")).Not.ToBeEmptyAsync();
-        await Expect(job.GetByRole(AriaRole.Button)).ToBeHiddenAsync();
+        await Expect(job.Locator(".job-download")).ToBeHiddenAsync();
         Assert.Equal(0, await page.Locator("#jobs img").CountAsync());
         Assert.False(await page.EvaluateAsync<bool>("() => window.injected === 1"), "the file name ran as markup");
         TestContext.Current.TestOutputHelper?.WriteLine($"failure shown: {await job.Locator(".job-detail").TextContentAsync()}");
         await Browser.ScreenshotAsync(page, "web-page-failed");
+    }
+
+    [Fact]
+    public async Task The_mailed_link_downloads_in_a_browser_never_signed_in_and_after_a_delete_on_the_page_says_the_file_is_gone()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        using var gateway = new GatewayClient(_gateway);
+        using var mailBox = new MailBox(fixture.System.GetHttpEndpoint("mail"));
+        var (email, token) = await gateway.SignUpAsync(cancellation);
+        await gateway.UploadForJobAsync(token, await _media.VideoAsync("mp4"), cancellation);
+        var mail = await mailBox.WaitForMailAsync(email, TimeSpan.FromMilliseconds(JobTimeoutMs), cancellation);
+        var link = mail.DownloadLink ?? throw new InvalidOperationException($"No download link in the mail:\n{mail.Text}");
+
+        // Another device: a fresh profile that never signed in opens the mail, as smtp4dev shows it, and clicks the link.
+        await using (var reader = await Browser.NewContextAsync(_gateway))
+        {
+            var page = await reader.NewPageAsync();
+            await page.SetContentAsync(mail.Html);
+            var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("a[href*='/download?']").ClickAsync());
+            Assert.Equal("sample.mp3", download.SuggestedFilename);
+            var mp3 = _media.PathFor("clicked-in-the-mail.mp3");
+            await download.SaveAsAsync(mp3);
+            Assert.Equal("mp3", (await MediaSamples.ProbeAsync(mp3)).FormatName);
+        }
+
+        // The owner deletes it on the page, confirming when asked.
+        await using (var owner = await Browser.NewContextAsync(_gateway))
+        {
+            var page = await owner.NewPageAsync();
+            await page.GotoAsync("/");
+            await page.FillAsync("#email", email);
+            await page.FillAsync("#password", Password);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+            await ExpectSignedInAsync(page, email);
+            var job = page.Locator("li.job", new() { HasText = "sample.mp4" });
+            await Expect(job.Locator(".job-status")).ToHaveTextAsync("done");
+            page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
+            await job.GetByRole(AriaRole.Button, new() { Name = "Delete sample.mp4 and its mp3" }).ClickAsync();
+            await Expect(job.Locator(".job-status")).ToHaveTextAsync("deleted");
+            await Expect(job.Locator(".job-download")).ToBeHiddenAsync();
+        }
+
+        // The link from the mail now opens a page that says so, with the way to the web page.
+        await using (var reader = await Browser.NewContextAsync(_gateway))
+        {
+            var page = await reader.NewPageAsync();
+            var response = await page.GotoAsync(link);
+            Assert.NotNull(response);
+            Assert.Equal(410, response.Status);
+            await Expect(page.Locator("h2")).ToHaveTextAsync("This file was deleted.");
+            await Browser.ScreenshotAsync(page, "dead-link");
+            await page.GetByRole(AriaRole.Link, new() { Name = "Go to TuneSculptor" }).ClickAsync();
+            await Expect(page.Locator("#sign-in-form")).ToBeVisibleAsync();
+        }
     }
 
     [Fact]

@@ -41,7 +41,8 @@ public sealed class SystemFixture : IAsyncLifetime
     /// <summary>Deliveries of a message before it is failed and dead-lettered (the default, stated so tests can count).</summary>
     public const int DeliveryLimit = 5;
 
-    private static void Configure(IDistributedApplicationTestingBuilder builder, OtlpReceiver telemetry)
+    /// <summary>The settings below, and every service's telemetry sent to <paramref name="telemetry"/>.</summary>
+    public static void Configure(IDistributedApplicationTestingBuilder builder, OtlpReceiver telemetry)
     {
         // With the dashboard disabled Aspire still points every project at http://localhost:4317 (gRPC), where nothing
         // of ours listens; these are added after its settings, so they win.
@@ -66,6 +67,20 @@ public sealed class SystemFixture : IAsyncLifetime
             HostProcessSystem.SetServiceEnvironment(builder, service, "Messaging__RetryDelay", "00:00:00.2");
             HostProcessSystem.SetServiceEnvironment(builder, service, "Messaging__DeliveryLimit", DeliveryLimit.ToString(global::System.Globalization.CultureInfo.InvariantCulture));
         }
+    }
+
+    /// <summary>
+    /// Files kept for <paramref name="maxAge"/> instead of 24 h, swept every second: one setting, given to every service
+    /// that reads it (the converter deletes by it, the mail states it, links expire with it), as the AppHost does.
+    /// </summary>
+    public static void SetRetention(IDistributedApplicationTestingBuilder builder, TimeSpan maxAge)
+    {
+        foreach (var service in new[] { "gateway", "converter", "notification" })
+        {
+            HostProcessSystem.SetServiceEnvironment(builder, service, "Retention__MaxAge", maxAge.ToString("c", global::System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        HostProcessSystem.SetServiceEnvironment(builder, "converter", "Retention__SweepInterval", "00:00:01");
     }
 
     public async ValueTask DisposeAsync()

@@ -144,6 +144,14 @@ public sealed class GatewayClient : IDisposable
         return _http.SendAsync(request, completion, cancellationToken);
     }
 
+    /// <summary><c>DELETE /jobs/{id}</c>; the caller checks the status.</summary>
+    public Task<HttpResponseMessage> DeleteJobAsync(string token, string jobId, CancellationToken cancellationToken)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Delete, $"/jobs/{jobId}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return _http.SendAsync(request, cancellationToken);
+    }
+
     /// <summary><c>GET /jobs/{id}</c>: the job as its owner sees it.</summary>
     public async Task<JsonElement> GetJobAsync(string token, string jobId, CancellationToken cancellationToken)
     {
