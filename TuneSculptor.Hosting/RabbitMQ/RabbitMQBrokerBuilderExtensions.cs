@@ -16,7 +16,7 @@ public static class RabbitMQBrokerBuilderExtensions
     private const string LauncherFolder = "RabbitMQ";
     private const string Launcher = "rabbitmq.sh";
 
-    /// <summary>Read by rabbitmq.sh (host process) and the image's entrypoint (container), in milliseconds.</summary>
+    /// <summary>Read by rabbitmq.sh (the host process), in milliseconds.</summary>
     private const string ConsumerTimeoutVariable = "RABBITMQ_CONSUMER_TIMEOUT_MS";
 
     /// <summary>Adds a RabbitMQ broker, as Aspire.Hosting.RabbitMQ's <c>AddRabbitMQ</c> does, always with the management UI.</summary>
@@ -69,8 +69,8 @@ public static class RabbitMQBrokerBuilderExtensions
     /// <summary>
     /// How long the broker lets a consumer hold a delivery unacknowledged before it closes the consumer's channel and
     /// gives the message to another (RabbitMQ's <c>consumer_timeout</c>, 30 min by default): set it above the longest
-    /// job, or a long job is redelivered while it still runs. Written to the node's configuration in every form: the
-    /// host process's rabbitmq.conf, the container's conf.d (through its entrypoint), the Kubernetes ConfigMap.
+    /// job, or a long job is redelivered while it still runs. Set in every form: the host process's rabbitmq.conf, the
+    /// container's command line (<c>RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS</c>), the Kubernetes ConfigMap's conf.d file.
     /// </summary>
     /// <remarks>
     /// A global setting rather than the <c>x-consumer-timeout</c> queue argument or <c>consumer-timeout</c> policy: those
@@ -80,10 +80,13 @@ public static class RabbitMQBrokerBuilderExtensions
     public static IResourceBuilder<IRabbitMQBrokerResource> WithConsumerTimeout(this IResourceBuilder<IRabbitMQBrokerResource> builder, TimeSpan timeout)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.FromSeconds(1));
-        var annotation = new RabbitMQConsumerTimeoutAnnotation(timeout);
-        return builder
-            .WithAnnotation(annotation, ResourceAnnotationMutationBehavior.Replace)
-            .WithEnvironment(ConsumerTimeoutVariable, ((long)timeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
+        var milliseconds = ((long)timeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        builder.WithAnnotation(new RabbitMQConsumerTimeoutAnnotation(timeout), ResourceAnnotationMutationBehavior.Replace);
+        return builder.Resource is RabbitMQBrokerContainerResource
+            // The node's application setting, on its command line: the official image (4.x) and ours (3.10) both pass
+            // this variable to the node, and neither needs a file of ours for it.
+            ? builder.WithEnvironment("RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", $"-rabbit consumer_timeout {milliseconds}")
+            : builder.WithEnvironment(ConsumerTimeoutVariable, milliseconds);
     }
 
     public static IResourceBuilder<IRabbitMQBrokerResource> WithDataVolume(this IResourceBuilder<IRabbitMQBrokerResource> builder)

@@ -3,7 +3,6 @@
 #   RABBITMQ_DEFAULT_USER, RABBITMQ_DEFAULT_PASS  the user a fresh data folder starts with (default guest/guest,
 #                                                 which RabbitMQ admits from outside only because of loopback_users)
 #   RABBITMQ_NODENAME                             as with the official image (data folder is named after the node)
-#   RABBITMQ_CONSUMER_TIMEOUT_MS                  consumer_timeout (ours: the AppHost's WithConsumerTimeout)
 # The node runs as `rabbitmq`, never as root.
 set -euo pipefail
 
@@ -38,13 +37,5 @@ if [ -n "${RABBITMQ_DEFAULT_USER:-}${RABBITMQ_DEFAULT_PASS:-}" ]; then
   echo "default_user_tags.administrator = true" >> "$defaults"
 fi
 chmod 600 "$defaults"
-
-timeout_conf=/etc/rabbitmq/conf.d/20-consumer-timeout.conf
-if [ -n "${RABBITMQ_CONSUMER_TIMEOUT_MS:-}" ]; then
-  [[ "$RABBITMQ_CONSUMER_TIMEOUT_MS" =~ ^[0-9]+$ ]] || { log "RABBITMQ_CONSUMER_TIMEOUT_MS must be milliseconds"; exit 1; }
-  echo "consumer_timeout = $RABBITMQ_CONSUMER_TIMEOUT_MS" > "$timeout_conf"
-else
-  rm -f "$timeout_conf"
-fi
 
 exec /usr/lib/rabbitmq/bin/rabbitmq-server
