@@ -110,8 +110,21 @@ try
         Progress($"gateway process {gatewayPid}: {ProcFs.CommandLine(gatewayPid)}");
         Progress($"uploading {options.TransferMiB} MiB through the gateway");
         await Task.Delay(TimeSpan.FromSeconds(2), ct);
-        (var jobId, report.Upload) = await RssSampler.MeasureAsync(gatewayPid, size,
+        (var jobId, report.Upload) = await GatewayMemory.MeasureAsync(gatewayPid, size,
             () => gateway.UploadForJobAsync(token, new GeneratedContent(size), "noise.mp4", ct));
+
+        // A form whose 'bitrate' part is that size: the gateway reads a few bytes of it, answers 400 and stores nothing.
+        Progress($"sending a {options.TransferMiB} MiB 'bitrate' part through the gateway (refused)");
+        await Task.Delay(TimeSpan.FromSeconds(2), ct);
+        (var refusal, report.OversizedField) = await GatewayMemory.MeasureAsync(gatewayPid, size, async () =>
+        {
+            using var response = await gateway.PostFieldAsync(token, "bitrate", new GeneratedContent(size), ct);
+            return response.StatusCode;
+        });
+        if (refusal != System.Net.HttpStatusCode.BadRequest)
+        {
+            throw new InvalidOperationException($"A {options.TransferMiB} MiB bitrate part was answered {(int)refusal}, not 400.");
+        }
 
         // The converter reads the whole video before it finds it is not one; then its video is removed, so the
         // MongoDB stand-in (all in memory) does not carry it into the download.
@@ -138,7 +151,7 @@ try
         }
 
         await Task.Delay(TimeSpan.FromSeconds(2), ct);
-        (var received, report.Download) = await RssSampler.MeasureAsync(gatewayPid, size, async () =>
+        (var received, report.Download) = await GatewayMemory.MeasureAsync(gatewayPid, size, async () =>
         {
             using var response = await gateway.DownloadAsync(token, fid.ToString(), ct);
             await using var body = await response.Content.ReadAsStreamAsync(ct);

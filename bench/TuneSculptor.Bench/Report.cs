@@ -39,6 +39,9 @@ public sealed class Report
     public ThroughputResult? Throughput { get; set; }
     public TransferResult? Upload { get; set; }
     public TransferResult? Download { get; set; }
+
+    /// <summary>A form whose <c>bitrate</c> part is as large as the upload: refused after a few bytes of it.</summary>
+    public TransferResult? OversizedField { get; set; }
     public TimeSpan TotalTime { get; set; }
 
     public string ToMarkdown()
@@ -115,7 +118,12 @@ public sealed class Report
             md.AppendLine();
             md.AppendLine("| transfer | size | time | rate | baseline | peak (samples) | growth | kernel peak (VmHWM) | target | met |");
             md.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
-            foreach (var (name, transfer) in new[] { ("upload (`POST /upload`)", Upload), ("download (`GET /download`)", Download) })
+            foreach (var (name, transfer) in new[]
+                     {
+                         ("upload (`POST /upload`)", Upload),
+                         ("a `bitrate` part, refused (`POST /upload` → 400)", OversizedField),
+                         ("download (`GET /download`)", Download),
+                     })
             {
                 if (transfer is null)
                 {

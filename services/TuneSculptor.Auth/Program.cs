@@ -2,8 +2,12 @@ using Microsoft.AspNetCore.HttpOverrides;
 using TuneSculptor.Auth.Accounts;
 using TuneSculptor.Auth.Data;
 using TuneSculptor.Auth.Tokens;
+using TuneSculptor.ServiceDefaults.Http;
 
 var builder = WebApplication.CreateBuilder(args);
+
+// Every body auth reads is a small JSON document (/register; /login takes none): more is refused with a 413.
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.JsonBodyBytes);
 
 builder.AddServiceDefaults();
 builder.AddMySqlDataSource("authdb");

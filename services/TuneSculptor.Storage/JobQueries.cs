@@ -19,7 +19,8 @@ internal sealed class JobQueries(JobsCollection jobs) : IJobQueries
         var total = await jobs.Documents.CountDocumentsAsync(mine, cancellationToken: cancellationToken);
         var found = await jobs.Documents.Find(mine)
             .SortByDescending(j => j.CreatedAt).ThenByDescending(j => j.Id)
-            .Skip((page - 1) * pageSize)
+            // Callers bound the page (the gateway: JobEndpoints.MaxPage); past an int, fail rather than wrap around.
+            .Skip(checked((page - 1) * pageSize))
             .Limit(pageSize)
             .ToListAsync(cancellationToken);
         return (found, total);

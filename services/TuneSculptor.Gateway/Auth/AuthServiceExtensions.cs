@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.IdentityModel.Tokens;
+using TuneSculptor.ServiceDefaults.Http;
 using Yarp.ReverseProxy.Configuration;
 
 namespace TuneSculptor.Gateway.Auth;
@@ -82,6 +83,9 @@ public static class AuthServiceExtensions
         ClusterId = "auth",
         // Logging in and registering are how one gets a token.
         AuthorizationPolicy = "anonymous",
+        // Small JSON (or no body at all): Kestrel refuses more with a 413 as it is read, chunked or not, before auth
+        // receives much of it; auth holds to the same limit itself.
+        MaxRequestBodySize = RequestLimits.JsonBodyBytes,
         Match = new RouteMatch { Path = path, Methods = [HttpMethods.Post] },
     };
 

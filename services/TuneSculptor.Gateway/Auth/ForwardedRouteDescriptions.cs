@@ -20,6 +20,7 @@ public static class ForwardedRouteDescriptions
             .WithMetadata(new BasicCredentials())
             .Produces<TokenResponse>()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status429TooManyRequests),
         ["register"] = route => route
             .WithName("Register")
@@ -28,7 +29,8 @@ public static class ForwardedRouteDescriptions
             .Accepts<RegisterRequest>("application/json")
             .Produces<RegisteredUser>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict),
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge),
     };
 
     // The API explorer, which the OpenAPI document is made from, lists only endpoints carrying their handler's

@@ -62,7 +62,7 @@ public static class DownloadEndpoints
             return Problems.NotFound("mp3");
         }
 
-        return await Mp3Async(file, media, cancellationToken);
+        return new Mp3Download(file, media, whenGone: Problems.NotFound("mp3"));
     }
 
     /// <summary>
@@ -108,13 +108,6 @@ public static class DownloadEndpoints
             return DeadLink.Missing;
         }
 
-        return await Mp3Async(file, media, cancellationToken);
+        return new Mp3Download(file, media, whenGone: DeadLink.Missing);
     }
-
-    private static async Task<IResult> Mp3Async(StoredFile<Mp3Metadata> file, MediaStore media, CancellationToken cancellationToken) =>
-        Results.File(
-            await media.OpenMp3Async(file.Id, cancellationToken),
-            contentType: "audio/mpeg",
-            fileDownloadName: FileNames.Mp3For(file.Metadata.OriginalName ?? file.FileName),
-            enableRangeProcessing: true);
 }

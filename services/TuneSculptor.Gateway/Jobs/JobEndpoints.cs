@@ -35,7 +35,10 @@ public sealed record JobPage(IReadOnlyList<JobView> Items, int Page, int PageSiz
 
 public static class JobEndpoints
 {
-    private const int MaxPageSize = 100;
+    public const int MaxPageSize = 100;
+
+    /// <summary>The last page one may ask for: its offset (a million jobs in) stays far from overflowing an int.</summary>
+    public const int MaxPage = 10_000;
 
     public static IEndpointRouteBuilder MapJobEndpoints(this IEndpointRouteBuilder app)
     {
@@ -91,9 +94,9 @@ public static class JobEndpoints
         ClaimsPrincipal user, HttpRequest request, IJobQueries jobs, DownloadLinks links, CancellationToken cancellationToken,
         int page = 1, [FromQuery(Name = "page_size")] int pageSize = 20)
     {
-        if (page < 1 || pageSize is < 1 or > MaxPageSize)
+        if (page is < 1 or > MaxPage || pageSize is < 1 or > MaxPageSize)
         {
-            return Problems.BadRequest($"page starts at 1; page_size is 1 to {MaxPageSize}.");
+            return Problems.BadRequest($"page is 1 to {MaxPage}; page_size is 1 to {MaxPageSize}.");
         }
 
         var (items, total) = await jobs.ListForOwnerAsync(user.GetUserId(), page, pageSize, cancellationToken);

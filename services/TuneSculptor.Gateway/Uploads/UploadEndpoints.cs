@@ -20,6 +20,7 @@ public static class UploadEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
@@ -37,11 +38,11 @@ public static class UploadEndpoints
             return Problems.BadRequest("Send the video as multipart/form-data, in a part named 'file'.");
         }
 
-        // A body announced larger than the limit (plus room for the multipart framing) is refused unread.
-        var maxFileSize = options.Value.MaxFileSize;
-        if (context.Request.ContentLength > maxFileSize + 64 * 1024)
+        // A body announced larger than the limit is refused unread.
+        var limits = options.Value;
+        if (context.Request.ContentLength > limits.MaxRequestBodySize)
         {
-            return Problems.TooLarge(maxFileSize);
+            return Problems.TooLarge(limits.MaxFileSize);
         }
 
         // Without a broker the job could not be queued: say so before receiving gigabytes.
@@ -50,8 +51,9 @@ public static class UploadEndpoints
             return Problems.Unavailable("The message broker is unreachable.");
         }
 
-        // The limit is enforced while storing, on the file's bytes; Kestrel's own (30 MB) would cut uploads short.
-        context.Features.GetRequiredFeature<IHttpMaxRequestBodySizeFeature>().MaxRequestBodySize = null;
+        // Kestrel's default (30 MB) would cut uploads short; this limit holds for chunked bodies too, where no length
+        // is announced: reading past it throws, and the submission answers 413 (VideoSubmission).
+        context.Features.GetRequiredFeature<IHttpMaxRequestBodySizeFeature>().MaxRequestBodySize = limits.MaxRequestBodySize;
 
         return await submission.SubmitAsync(form, user.GetCurrentUser(), cancellationToken) switch
         {

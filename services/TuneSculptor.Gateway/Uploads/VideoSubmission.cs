@@ -103,6 +103,8 @@ public sealed partial class VideoSubmission(
                         };
                         video = await media.StoreVideoAsync(file.Content, file.FileName, metadata, maxFileSize, cancellationToken);
                         break;
+                    case UploadPart.Bitrate when bitrate is not null:
+                        return (null, null, await DiscardAsync(video, new SubmissionOutcome.Invalid("Send the bitrate once.")));
                     case UploadPart.Bitrate requested:
                         bitrate = requested.Kbps;
                         break;
@@ -119,6 +121,12 @@ public sealed partial class VideoSubmission(
         {
             // The store removed the partial file; no earlier one exists (a second file is refused before it is read).
             return (null, null, new SubmissionOutcome.TooLarge(ex.Limit));
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // Kestrel's limit on the body (the file limit plus the form's framing, UploadOptions.MaxRequestBodySize),
+            // which holds for chunked bodies too; a partial file was removed by the store.
+            return (null, null, await DiscardAsync(video, new SubmissionOutcome.TooLarge(maxFileSize)));
         }
         catch (Exception ex) when (ex is MongoException or TimeoutException)
         {

@@ -79,7 +79,7 @@ public sealed class VideoSubmissionTests(MongoServer mongo)
         var queue = new RecordingVideoQueue();
 
         await Submission(queue).SubmitAsync(new MultipartBody().Field("bitrate", "320").File(Bytes(10)).ToForm(), Owner, Cancellation);
-        await Submission(queue).SubmitAsync(new MultipartBody().Field("note", "ignored").File(Bytes(10)).ToForm(), Owner, Cancellation);
+        await Submission(queue).SubmitAsync(new MultipartBody().File(Bytes(10)).ToForm(), Owner, Cancellation);
 
         Assert.Equal([320, null], queue.Published.Select(m => m.Bitrate));
         Assert.Equal(2, await Count("jobs"));
@@ -132,6 +132,26 @@ public sealed class VideoSubmissionTests(MongoServer mongo)
     }
 
     [Fact]
+    public async Task A_second_bitrate_is_refused_and_the_video_deleted()
+    {
+        var outcome = await Submission(new RecordingVideoQueue()).SubmitAsync(
+            new MultipartBody().File(Bytes(1000)).Field("bitrate", "128").Field("bitrate", "320").ToForm(), Owner, Cancellation);
+
+        Assert.Equal(new SubmissionOutcome.Invalid("Send the bitrate once."), outcome);
+        await AssertNothingStoredAsync();
+    }
+
+    [Fact]
+    public async Task An_unknown_part_after_the_video_is_refused_and_the_video_deleted()
+    {
+        var outcome = await Submission(new RecordingVideoQueue()).SubmitAsync(
+            new MultipartBody().File(Bytes(100_000)).Field("note", "hello").ToForm(), Owner, Cancellation);
+
+        Assert.Equal(new SubmissionOutcome.Invalid("Unknown part 'note': send only 'file' and 'bitrate'."), outcome);
+        await AssertNothingStoredAsync();
+    }
+
+    [Fact]
     public async Task An_empty_file_is_refused()
     {
         var outcome = await Submission(new RecordingVideoQueue()).SubmitAsync(new MultipartBody().File([]).ToForm(), Owner, Cancellation);
@@ -144,7 +164,7 @@ public sealed class VideoSubmissionTests(MongoServer mongo)
     public async Task A_form_without_a_file_is_refused()
     {
         var outcome = await Submission(new RecordingVideoQueue()).SubmitAsync(
-            new MultipartBody().Field("file", "not a file part").Field("bitrate", "128").ToForm(), Owner, Cancellation);
+            new MultipartBody().Field("bitrate", "128").ToForm(), Owner, Cancellation);
 
         Assert.Equal(new SubmissionOutcome.Invalid("No file was sent: put the video in a multipart part named 'file'."), outcome);
         await AssertNothingStoredAsync();
@@ -175,10 +195,11 @@ public sealed class VideoSubmissionTests(MongoServer mongo)
     [Fact]
     public async Task A_client_gone_after_its_video_was_stored_leaves_nothing()
     {
-        // The video is stored in full, then the client goes while a later part is arriving.
-        var body = new MultipartBody().File(Bytes(100_000)).Field("note", new string('x', 100_000)).ToBytes();
+        // The video is stored in full (the reader has seen the boundary after it), then the client goes while the
+        // end of the form is arriving.
+        var body = new MultipartBody().File(Bytes(100_000)).Field("bitrate", "128").ToBytes();
         using var clientGone = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
-        var stream = new InterruptedStream(body, body.Length - 50_000, () =>
+        var stream = new InterruptedStream(body, body.Length - 5, () =>
         {
             clientGone.Cancel();
             return new OperationCanceledException(clientGone.Token);

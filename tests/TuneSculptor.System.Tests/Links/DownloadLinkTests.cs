@@ -1,29 +1,25 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
-using Microsoft.AspNetCore.WebUtilities;
 using TuneSculptor.System.Tests.Harness;
 using TuneSculptor.System.Tests.Pipeline;
+using TuneSculptor.System.Tests.WholeSystem;
 using TuneSculptor.Testing;
 
 namespace TuneSculptor.System.Tests.Links;
 
 /// <summary>
 /// The link in the mail, as a person clicks it: no sign-in, any device, for as long as the file is kept. A link
-/// changed in any way, for another file, expired or of a deleted job is refused, saying which, as a page to a browser
-/// and as ProblemDetails to an API client. Deleting a job, after or during its conversion, leaves no file behind.
+/// changed in any way, for another file or of a deleted job is refused, saying which, as a page to a browser and as
+/// ProblemDetails to an API client. Deleting a job, after or during its conversion, leaves no file behind. (Expiry:
+/// <see cref="ExpiredLinkTests"/>, on a system that keeps files briefly.)
 /// </summary>
-public sealed class DownloadLinkTests(LinkSystemFixture fixture) : IClassFixture<LinkSystemFixture>, IDisposable
+[Collection(typeof(SystemCollection))]
+public sealed class DownloadLinkTests(SystemFixture fixture) : IDisposable
 {
-    private static readonly TimeSpan JobTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan JobTimeout = MailedLinks.JobTimeout;
 
-    private readonly GatewayClient _gateway = new(fixture.System.GetHttpEndpoint("gateway"));
-
-    // Nobody signed in: no Authorization header is ever set on it.
-    private readonly HttpClient _anonymous = new() { Timeout = TimeSpan.FromSeconds(30) };
-    private readonly MailBox _mail = new(fixture.System.GetHttpEndpoint("mail"));
-    private readonly MediaSamples _media = new();
+    private readonly MailedLinks _links = new(fixture.System);
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
@@ -33,32 +29,32 @@ public sealed class DownloadLinkTests(LinkSystemFixture fixture) : IClassFixture
     public async Task The_mailed_link_downloads_the_mp3_with_no_sign_in_whole_and_in_ranges_and_shows_in_no_log_or_trace()
     {
         var gatewayLog = Running.LogMark("gateway");
-        var (_, token, jobId, link) = await ConvertAndMailAsync();
-        var job = await _gateway.GetJobAsync(token, jobId, Cancellation);
+        var (_, token, jobId, link) = await _links.ConvertAndMailAsync();
+        var job = await _links.Gateway.GetJobAsync(token, jobId, Cancellation);
         Assert.Equal(job.GetProperty("download_url").GetString(), link);
 
-        using var whole = await GetAsync(link);
+        using var whole = await _links.GetAsync(link);
         Assert.Equal(HttpStatusCode.OK, whole.StatusCode);
         Assert.Equal("audio/mpeg", whole.Content.Headers.ContentType?.MediaType);
         Assert.Equal("sample.mp3", whole.Content.Headers.ContentDisposition?.FileNameStar ?? whole.Content.Headers.ContentDisposition?.FileName);
         var bytes = await whole.Content.ReadAsByteArrayAsync(Cancellation);
-        var mp3 = _media.PathFor("from-the-mail.mp3");
+        var mp3 = _links.Media.PathFor("from-the-mail.mp3");
         await File.WriteAllBytesAsync(mp3, bytes, Cancellation);
         var probe = await MediaSamples.ProbeAsync(mp3);
         Assert.Equal("mp3", probe.FormatName);
         Assert.InRange(probe.DurationSeconds, MediaSamples.SampleSeconds * 0.98, MediaSamples.SampleSeconds * 1.02);
 
-        using var range = await GetAsync(link, range: "bytes=100-199");
+        using var range = await _links.GetAsync(link, range: "bytes=100-199");
         Assert.Equal(HttpStatusCode.PartialContent, range.StatusCode);
         Assert.Equal($"bytes 100-199/{bytes.Length}", range.Content.Headers.ContentRange?.ToString());
         Assert.Equal(bytes[100..200], await range.Content.ReadAsByteArrayAsync(Cancellation));
 
         // Without a link's signature the route is the API's: the owner's token, as before.
-        using var bare = await GetAsync($"{new Uri(link).GetLeftPart(UriPartial.Path)}?fid={Query(link)["fid"]}");
+        using var bare = await _links.GetAsync($"{new Uri(link).GetLeftPart(UriPartial.Path)}?fid={MailedLinks.Query(link)["fid"]}");
         Assert.Equal(HttpStatusCode.Unauthorized, bare.StatusCode);
 
         // The signature is a credential: not in the gateway's log, nor in any span exported.
-        var sig = Query(link)["sig"].ToString();
+        var sig = MailedLinks.Query(link)["sig"].ToString();
         await fixture.Telemetry.WaitForAsync(
             receiver => receiver.Spans.FirstOrDefault(span => span.Service == "gateway" && span.Name.StartsWith("GET /download", StringComparison.Ordinal)
                                                               && span.Attribute("http.response.status_code") == "206"),
@@ -71,10 +67,10 @@ public sealed class DownloadLinkTests(LinkSystemFixture fixture) : IClassFixture
     [Fact]
     public async Task A_link_changed_in_one_character_or_moved_to_another_users_file_is_refused_as_invalid()
     {
-        var mine = await ConvertAndMailAsync();
-        var theirs = await ConvertAndMailAsync();
-        var query = Query(mine.Link);
-        var other = Query(theirs.Link);
+        var mine = await _links.ConvertAndMailAsync();
+        var theirs = await _links.ConvertAndMailAsync();
+        var query = MailedLinks.Query(mine.Link);
+        var other = MailedLinks.Query(theirs.Link);
         var path = new Uri(mine.Link).GetLeftPart(UriPartial.Path);
         string Link(string fid, string expires, string sig) => $"{path}?fid={fid}&expires={expires}&sig={sig}";
 
@@ -92,11 +88,11 @@ public sealed class DownloadLinkTests(LinkSystemFixture fixture) : IClassFixture
         ];
         foreach (var link in refused)
         {
-            await AssertRefusedAsync(link, HttpStatusCode.Forbidden, "This download link is not valid.");
+            await _links.AssertRefusedAsync(link, HttpStatusCode.Forbidden, "This download link is not valid.");
         }
 
         // The genuine links still work.
-        using var genuine = await GetAsync(mine.Link);
+        using var genuine = await _links.GetAsync(mine.Link);
         Assert.Equal(HttpStatusCode.OK, genuine.StatusCode);
     }
 
@@ -104,36 +100,36 @@ public sealed class DownloadLinkTests(LinkSystemFixture fixture) : IClassFixture
     public async Task A_deleted_job_reads_deleted_its_files_are_gone_and_its_link_is_refused_as_deleted()
     {
         var started = DateTime.UtcNow;
-        var (_, token, jobId, link) = await ConvertAndMailAsync();
-        var (_, stranger) = await _gateway.SignUpAsync(Cancellation);
+        var (_, token, jobId, link) = await _links.ConvertAndMailAsync();
+        var (_, stranger) = await _links.Gateway.SignUpAsync(Cancellation);
         var media = await MediaDatabase.ConnectAsync(Running, Cancellation);
         Assert.NotEmpty(await media.FilesOfJobAsync(jobId, Cancellation));
 
-        using (var notTheirs = await _gateway.DeleteJobAsync(stranger, jobId, Cancellation))
+        using (var notTheirs = await _links.Gateway.DeleteJobAsync(stranger, jobId, Cancellation))
         {
             Assert.Equal(HttpStatusCode.NotFound, notTheirs.StatusCode);
         }
 
-        using (var stillThere = await GetAsync(link))
+        using (var stillThere = await _links.GetAsync(link))
         {
             Assert.Equal(HttpStatusCode.OK, stillThere.StatusCode);
         }
 
-        using (var deleted = await _gateway.DeleteJobAsync(token, jobId, Cancellation))
+        using (var deleted = await _links.Gateway.DeleteJobAsync(token, jobId, Cancellation))
         {
             Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         }
 
-        using (var again = await _gateway.DeleteJobAsync(token, jobId, Cancellation))
+        using (var again = await _links.Gateway.DeleteJobAsync(token, jobId, Cancellation))
         {
             Assert.Equal(HttpStatusCode.NoContent, again.StatusCode);
         }
 
-        var job = await _gateway.GetJobAsync(token, jobId, Cancellation);
+        var job = await _links.Gateway.GetJobAsync(token, jobId, Cancellation);
         Assert.Equal("deleted", job.GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Null, job.GetProperty("download_url").ValueKind);
-        await AssertRefusedAsync(link, HttpStatusCode.Gone, "This file was deleted.");
-        using (var withToken = await _gateway.GetAsync(token, $"/download?fid={Query(link)["fid"]}", Cancellation))
+        await _links.AssertRefusedAsync(link, HttpStatusCode.Gone, "This file was deleted.");
+        using (var withToken = await _links.Gateway.GetAsync(token, $"/download?fid={MailedLinks.Query(link)["fid"]}", Cancellation))
         {
             Assert.Equal(HttpStatusCode.NotFound, withToken.StatusCode);
         }
@@ -143,27 +139,15 @@ public sealed class DownloadLinkTests(LinkSystemFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task A_link_is_refused_as_expired_once_the_file_is_past_its_retention()
-    {
-        var (_, _, _, link) = await ConvertAndMailAsync();
-        var expires = DateTimeOffset.FromUnixTimeSeconds(long.Parse(Query(link)["expires"]!, CultureInfo.InvariantCulture));
-        Assert.InRange(expires - DateTimeOffset.UtcNow, TimeSpan.Zero, LinkSystemFixture.MaxAge);
-
-        await Task.Delay(expires - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1.5), Cancellation);
-
-        await AssertRefusedAsync(link, HttpStatusCode.Gone, "This download link has expired.");
-    }
-
-    [Fact]
     public async Task A_job_deleted_while_it_converts_keeps_no_file_and_mails_nobody()
     {
         var started = DateTime.UtcNow;
-        var (email, token) = await _gateway.SignUpAsync(Cancellation);
-        var jobId = await _gateway.UploadForJobAsync(token, await _media.LongVideoAsync(), Cancellation);
-        await _gateway.WaitForJobAsync(token, jobId, JobTimeout, Cancellation, "converting");
+        var (email, token) = await _links.Gateway.SignUpAsync(Cancellation);
+        var jobId = await _links.Gateway.UploadForJobAsync(token, await _links.Media.LongVideoAsync(), Cancellation);
+        await _links.Gateway.WaitForJobAsync(token, jobId, JobTimeout, Cancellation, "converting");
         var converterLog = Running.LogMark("converter");
 
-        using (var deleted = await _gateway.DeleteJobAsync(token, jobId, Cancellation))
+        using (var deleted = await _links.Gateway.DeleteJobAsync(token, jobId, Cancellation))
         {
             Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         }
@@ -177,75 +161,20 @@ public sealed class DownloadLinkTests(LinkSystemFixture fixture) : IClassFixture
             await Task.Delay(250, Cancellation);
         }
 
-        Assert.Equal("deleted", (await _gateway.GetJobAsync(token, jobId, Cancellation)).GetProperty("status").GetString());
+        Assert.Equal("deleted", (await _links.Gateway.GetJobAsync(token, jobId, Cancellation)).GetProperty("status").GetString());
         var media = await MediaDatabase.ConnectAsync(Running, Cancellation);
         Assert.Empty(await media.FilesOfJobAsync(jobId, Cancellation));
         Assert.Empty(await media.OrphanChunksAsync(started, Cancellation));
 
         // A job after it is mailed as usual: the only mail this user gets is that one's.
-        var next = await _gateway.UploadForJobAsync(token, await _media.VideoAsync("mp4"), Cancellation);
-        await _gateway.WaitForJobAsync(token, next, JobTimeout, Cancellation);
-        var mail = await _mail.WaitForMailAsync(email, JobTimeout, Cancellation);
+        var next = await _links.Gateway.UploadForJobAsync(token, await _links.Media.VideoAsync("mp4"), Cancellation);
+        await _links.Gateway.WaitForJobAsync(token, next, JobTimeout, Cancellation);
+        var mail = await _links.Mail.WaitForMailAsync(email, JobTimeout, Cancellation);
         Assert.Contains("sample.mp4", mail.Subject);
-        Assert.Single(await _mail.ToAsync(email, Cancellation));
+        Assert.Single(await _links.Mail.ToAsync(email, Cancellation));
     }
 
-    public void Dispose()
-    {
-        _gateway.Dispose();
-        _anonymous.Dispose();
-        _mail.Dispose();
-        _media.Dispose();
-    }
-
-    /// <summary>A new user's 5 s sample, converted, and the link from the mail it was sent.</summary>
-    private async Task<(string Email, string Token, string JobId, string Link)> ConvertAndMailAsync()
-    {
-        var (email, token) = await _gateway.SignUpAsync(Cancellation);
-        var jobId = await _gateway.UploadForJobAsync(token, await _media.VideoAsync("mp4"), Cancellation);
-        var job = await _gateway.WaitForJobAsync(token, jobId, JobTimeout, Cancellation);
-        Assert.True(job.GetProperty("status").GetString() == "done", job.ToString());
-        var mail = await _mail.WaitForMailAsync(email, JobTimeout, Cancellation);
-        return (email, token, jobId, mail.DownloadLink ?? throw new InvalidOperationException($"No download link in the mail:\n{mail.Text}"));
-    }
-
-    /// <summary>Refused with <paramref name="status"/>: ProblemDetails for an API client, a page saying why for a browser.</summary>
-    private async Task AssertRefusedAsync(string link, HttpStatusCode status, string title)
-    {
-        using var api = await GetAsync(link);
-        Assert.True(status == api.StatusCode, $"{link}: {(int)api.StatusCode}, expected {(int)status}");
-        Assert.Equal("application/problem+json", api.Content.Headers.ContentType?.MediaType);
-        var problem = JsonDocument.Parse(await api.Content.ReadAsStringAsync(Cancellation)).RootElement;
-        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
-        Assert.Equal(title, problem.GetProperty("title").GetString());
-
-        // What a browser sends when a link is clicked.
-        using var browser = await GetAsync(link, accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
-        Assert.Equal(status, browser.StatusCode);
-        Assert.Equal("text/html", browser.Content.Headers.ContentType?.MediaType);
-        var page = await browser.Content.ReadAsStringAsync(Cancellation);
-        Assert.Contains($"<h2>{title}</h2>", page, StringComparison.Ordinal);
-        Assert.Contains("<a href=\"/\">", page, StringComparison.Ordinal);
-        Assert.Contains("default-src 'self'", browser.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
-    }
-
-    private Task<HttpResponseMessage> GetAsync(string url, string? accept = null, string? range = null)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Get, url);
-        if (accept is not null)
-        {
-            request.Headers.TryAddWithoutValidation("Accept", accept);
-        }
-
-        if (range is not null)
-        {
-            request.Headers.Range = RangeHeaderValue.Parse(range);
-        }
-
-        return _anonymous.SendAsync(request, Cancellation);
-    }
-
-    private static Dictionary<string, Microsoft.Extensions.Primitives.StringValues> Query(string link) => QueryHelpers.ParseQuery(new Uri(link).Query);
+    public void Dispose() => _links.Dispose();
 
     /// <summary>The same text with its middle character replaced by another of the same alphabet.</summary>
     private static string OneCharacterChanged(string text)

@@ -7,7 +7,7 @@ namespace TuneSculptor.System.Tests.WholeSystem;
 /// One running system shared by the tests of <see cref="SystemCollection"/>, its services exporting their telemetry
 /// to <see cref="Telemetry"/>.
 /// </summary>
-public sealed class SystemFixture : IAsyncLifetime
+public class SystemFixture : IAsyncLifetime
 {
     private HostProcessSystem? _system;
     private OtlpReceiver? _telemetry;
@@ -21,7 +21,7 @@ public sealed class SystemFixture : IAsyncLifetime
     {
         var telemetry = await OtlpReceiver.StartAsync(TestContext.Current.CancellationToken);
         _telemetry = telemetry;
-        var system = await HostProcessSystem.StartAsync(builder => Configure(builder, telemetry), TestContext.Current.CancellationToken);
+        var system = await HostProcessSystem.StartAsync(builder => ConfigureSystem(builder, telemetry), TestContext.Current.CancellationToken);
         try
         {
             await system.WaitForHealthyAsync(TestContext.Current.CancellationToken);
@@ -34,6 +34,9 @@ public sealed class SystemFixture : IAsyncLifetime
 
         _system = system;
     }
+
+    /// <summary>How the system is set up before it starts: <see cref="Configure(IDistributedApplicationTestingBuilder, OtlpReceiver)"/>, and what a fixture of its own adds.</summary>
+    protected virtual void ConfigureSystem(IDistributedApplicationTestingBuilder builder, OtlpReceiver telemetry) => Configure(builder, telemetry);
 
     /// <summary>The upload limit, lowered so that "too large" can be tested with a small file.</summary>
     public const long MaxUploadSize = 8 * 1024 * 1024;

@@ -116,6 +116,15 @@ public sealed class GatewayClient : IDisposable
         return _http.SendAsync(request, cancellationToken);
     }
 
+    /// <summary>An upload form of one part <paramref name="name"/> that is not a file, of any size (it is disposed with the form).</summary>
+    public async Task<HttpResponseMessage> PostFieldAsync(string token, string name, HttpContent value, CancellationToken cancellationToken)
+    {
+        using var form = new MultipartFormDataContent { { value, name } };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/upload") { Content = form };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return await _http.SendAsync(request, cancellationToken);
+    }
+
     /// <summary>Uploads the file at <paramref name="path"/> and returns the job id.</summary>
     public async Task<string> UploadForJobAsync(string token, string path, CancellationToken cancellationToken, int? bitrate = null)
     {

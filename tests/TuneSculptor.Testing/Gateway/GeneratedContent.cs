@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace TuneSculptor.Bench;
+namespace TuneSculptor.Testing;
 
 /// <summary><paramref name="size"/> bytes of noise, made as they are sent: large uploads need no file.</summary>
 public sealed class GeneratedContent(long size) : HttpContent

@@ -1,6 +1,4 @@
-using TuneSculptor.Testing;
-
-namespace TuneSculptor.Bench;
+namespace TuneSculptor.Testing;
 
 /// <summary>Samples a process's resident memory every 100 ms from its creation until stopped; the peak is what counts.</summary>
 public sealed class RssSampler : IAsyncDisposable
@@ -29,19 +27,8 @@ public sealed class RssSampler : IAsyncDisposable
     /// <summary>The kernel's own peak (VmHWM) over the same span, catching what falls between samples; null where it could not be reset.</summary>
     public long? KernelPeak { get; private set; }
 
-    /// <summary>
-    /// Runs <paramref name="action"/> while sampling <paramref name="pid"/>: its result, and how long it took with
-    /// the memory before and during it.
-    /// </summary>
-    public static async Task<(T Result, TransferResult Memory)> MeasureAsync<T>(int pid, long bytes, Func<Task<T>> action)
-    {
-        await using var sampler = new RssSampler(pid);
-        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
-        var result = await action();
-        var elapsed = stopwatch.Elapsed;
-        await sampler.StopAsync();
-        return (result, new TransferResult(bytes, elapsed, sampler.Baseline, sampler.Peak, sampler.Samples, sampler.KernelPeak));
-    }
+    /// <summary>How far the memory rose above where it started: the highest sample, or the kernel's peak if higher.</summary>
+    public long Growth => Math.Max(Peak, KernelPeak ?? 0) - Baseline;
 
     /// <summary>Stops sampling after one last sample.</summary>
     public async Task StopAsync()
