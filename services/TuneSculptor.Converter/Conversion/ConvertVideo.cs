@@ -46,9 +46,16 @@ public sealed partial class ConvertVideo(
         }
         catch (OperationCanceledException) when (lease.Lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            // Deleted by its owner, or taken over by another converter after this one could not renew for a whole lease:
-            // whichever, the job is not this converter's to finish (JobLease logged which).
-            LogStoppedNotOurs(jobId);
+            // Deleted by its owner (its ffmpeg run is stopped rather than finished for nothing), or taken over by another
+            // converter after this one could not renew for a whole lease: either way not this converter's to finish.
+            if (await IsDeletedAsync(jobId, cancellationToken))
+            {
+                LogAbandoned(jobId, "while it converted");
+            }
+            else
+            {
+                LogStoppedNotOurs(jobId);
+            }
         }
         finally
         {
@@ -251,7 +258,7 @@ public sealed partial class ConvertVideo(
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} is held by {Owner}, a converter at work on it: waiting for it to finish or let go")]
     private partial void LogHeldElsewhere(JobId jobId, string owner);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: conversion stopped, nothing kept or sent; the job is no longer this converter's")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} was taken over by another converter: conversion stopped, nothing kept or sent")]
     private partial void LogStoppedNotOurs(JobId jobId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The lease on job {JobId} could not be let go; it runs out by itself")]
