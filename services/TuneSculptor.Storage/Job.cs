@@ -73,6 +73,14 @@ public sealed class Job
     public DateTime UpdatedAt { get; set; }
 
     /// <summary>
+    /// When anything its owner sees of it last changed (created, any status, progress, deleted), whoever wrote it:
+    /// the gateway's event stream reads only what changed since its last look (and the pruning of old jobs goes by it).
+    /// Null only on a job stored before it existed.
+    /// </summary>
+    [BsonElement("changed_at")]
+    public DateTime? ChangedAt { get; set; }
+
+    /// <summary>
     /// When the user was mailed about the outcome (the notification's, through INotificationLog); set once, so a
     /// redelivered message mails nobody.
     /// </summary>
