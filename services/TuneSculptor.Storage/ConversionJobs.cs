@@ -71,8 +71,9 @@ internal sealed class ConversionJobs(JobsCollection jobs) : IConversionJobs
             jobs.StatusChange(JobStatus.Expired),
             cancellationToken: cancellationToken);
 
+    // Whole documents (small), not a projection of the ids: the stand-in answers that projection with more than the id.
     public async Task<IReadOnlyList<JobId>> FindPrunableAsync(DateTime cutoff, int limit, CancellationToken cancellationToken) =>
-        await jobs.Documents.Find(PrunableBefore(cutoff)).Limit(limit).Project(j => j.Id).ToListAsync(cancellationToken);
+        (await jobs.Documents.Find(PrunableBefore(cutoff)).Limit(limit).ToListAsync(cancellationToken)).Select(j => j.Id).ToList();
 
     public async Task<bool> PruneAsync(JobId id, DateTime cutoff, CancellationToken cancellationToken)
     {
