@@ -12,15 +12,35 @@ internal sealed class ConversionJobs(JobsCollection jobs) : IConversionJobs
 
     public Task<Job?> FindAsync(JobId id, CancellationToken cancellationToken) => jobs.FindAsync(id, cancellationToken);
 
-    public async Task<bool> MarkConvertingAsync(JobId id, CancellationToken cancellationToken)
+    public async Task<bool> StartConvertingAsync(JobId id, string owner, TimeSpan lease, CancellationToken cancellationToken)
     {
+        var now = jobs.Now;
         var result = await jobs.Documents.UpdateOneAsync(
-            ById(id) & Filter.In(j => j.Status, [JobStatus.Queued, JobStatus.Converting]),
+            ById(id) & Filter.In(j => j.Status, [JobStatus.Queued, JobStatus.Converting]) & NotHeldAt(now),
             // A redelivered job starts over, so its progress does too.
-            jobs.StatusChange(JobStatus.Converting).Set(j => j.Progress, null),
+            StatusChange(JobStatus.Converting, now)
+                .Set(j => j.Progress, null)
+                .Set(j => j.LeaseOwner, owner)
+                .Set(j => j.LeaseUntil, now + lease),
             cancellationToken: cancellationToken);
         return result.ModifiedCount == 1;
     }
+
+    // Not a status change: updated_at stays the time converting began.
+    public async Task<bool> RenewLeaseAsync(JobId id, string owner, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        var result = await jobs.Documents.UpdateOneAsync(
+            ById(id) & Filter.Eq(j => j.Status, JobStatus.Converting) & Filter.Eq(j => j.LeaseOwner, owner),
+            Update.Set(j => j.LeaseUntil, jobs.Now + lease),
+            cancellationToken: cancellationToken);
+        return result.MatchedCount == 1;
+    }
+
+    public Task ReleaseLeaseAsync(JobId id, string owner, CancellationToken cancellationToken) =>
+        jobs.Documents.UpdateOneAsync(
+            ById(id) & Filter.Eq(j => j.LeaseOwner, owner),
+            Update.Set(j => j.LeaseOwner, null).Set(j => j.LeaseUntil, null),
+            cancellationToken: cancellationToken);
 
     // Not a status change: updated_at (what the retention sweep goes by) stays the time converting began; changed_at
     // moves, so the owner's event stream shows it.
@@ -39,7 +59,9 @@ internal sealed class ConversionJobs(JobsCollection jobs) : IConversionJobs
                 .Set(j => j.Progress, 100)
                 .Set(j => j.Mp3FileId, mp3FileId)
                 .Set(j => j.DurationSeconds, durationSeconds)
-                .Set(j => j.Error, null),
+                .Set(j => j.Error, null)
+                .Set(j => j.LeaseOwner, null)
+                .Set(j => j.LeaseUntil, null),
             cancellationToken: cancellationToken);
         return result.ModifiedCount == 1;
     }
@@ -48,7 +70,7 @@ internal sealed class ConversionJobs(JobsCollection jobs) : IConversionJobs
     {
         var result = await jobs.Documents.UpdateOneAsync(
             ById(id) & Filter.Nin(j => j.Status, Finished),
-            jobs.StatusChange(JobStatus.Failed).Set(j => j.Error, reason),
+            jobs.StatusChange(JobStatus.Failed).Set(j => j.Error, reason).Set(j => j.LeaseOwner, null).Set(j => j.LeaseUntil, null),
             cancellationToken: cancellationToken);
         return result.MatchedCount == 1;
     }
@@ -87,6 +109,10 @@ internal sealed class ConversionJobs(JobsCollection jobs) : IConversionJobs
         & (Filter.Lt(j => j.ChangedAt, cutoff) | (Filter.Eq(j => j.ChangedAt, null) & Filter.Lt(j => j.UpdatedAt, cutoff)));
 
     // Index { status: 1, updated_at: 1 } (JobsCollection) serves the filter and the order.
-    private static FilterDefinition<Job> UnfinishedBefore(DateTime cutoff) =>
-        Filter.In(j => j.Status, [JobStatus.Queued, JobStatus.Converting]) & Filter.Lt(j => j.UpdatedAt, cutoff);
+    private FilterDefinition<Job> UnfinishedBefore(DateTime cutoff) =>
+        Filter.In(j => j.Status, [JobStatus.Queued, JobStatus.Converting]) & Filter.Lt(j => j.UpdatedAt, cutoff) & NotHeldAt(jobs.Now);
+
+    /// <summary>No converter holds the job at <paramref name="now"/>: never held (or let go), or its lease has run out.</summary>
+    private static FilterDefinition<Job> NotHeldAt(DateTime now) =>
+        Filter.Eq(j => j.LeaseUntil, null) | Filter.Lte(j => j.LeaseUntil, now);
 }

@@ -57,6 +57,18 @@ public sealed class Job
     [BsonElement("mp3_fid")]
     public ObjectId? Mp3FileId { get; set; }
 
+    /// <summary>
+    /// The converter instance working on the job, while it converts: it renews <see cref="LeaseUntil"/> as it goes, and
+    /// no other converter starts the job before that time has passed (a redelivery while it works). Cleared when the
+    /// job is done or failed, or the holder lets go (stopped, or failed in a way a retry may mend).
+    /// </summary>
+    [BsonElement("lease_owner")]
+    public string? LeaseOwner { get; set; }
+
+    /// <summary>Until when <see cref="LeaseOwner"/> holds the job; past it, a converter whose holder died takes it over.</summary>
+    [BsonElement("lease_until")]
+    public DateTime? LeaseUntil { get; set; }
+
     [BsonElement("duration_seconds")]
     public double? DurationSeconds { get; set; }
 

@@ -37,11 +37,11 @@ internal sealed class JobsCollection
     public UpdateDefinition<Job> Change() => Update.Set(j => j.ChangedAt, Now);
 
     /// <summary>The conversion's status, now: updated_at (the retention sweep's clock) and changed_at alike.</summary>
-    public UpdateDefinition<Job> StatusChange(string status)
-    {
-        var now = Now;
-        return Update.Set(j => j.Status, status).Set(j => j.UpdatedAt, now).Set(j => j.ChangedAt, now);
-    }
+    public UpdateDefinition<Job> StatusChange(string status) => StatusChange(status, Now);
+
+    /// <summary>The conversion's status as of <paramref name="now"/> (a time the caller's filter goes by too).</summary>
+    public static UpdateDefinition<Job> StatusChange(string status, DateTime now) =>
+        Update.Set(j => j.Status, status).Set(j => j.UpdatedAt, now).Set(j => j.ChangedAt, now);
 
     public async Task<Job?> FindAsync(JobId id, CancellationToken cancellationToken) =>
         await Documents.Find(ById(id)).FirstOrDefaultAsync(cancellationToken);

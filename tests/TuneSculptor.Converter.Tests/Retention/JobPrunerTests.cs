@@ -34,7 +34,7 @@ public sealed class JobPrunerTests(MongoServer mongo) : IClassFixture<MongoServe
     public async Task Finished_jobs_go_after_the_configured_period_with_their_leftover_files_and_nothing_in_use_goes()
     {
         var expired = await CreateAsync();
-        await Conversions.MarkConvertingAsync(expired, Cancellation);
+        await Conversions.StartConvertingAsync(expired, "converter-1", TimeSpan.FromMinutes(1), Cancellation);
         await Conversions.MarkDoneAsync(expired, ObjectId.GenerateNewId(), 60, Cancellation);
         await Conversions.MarkExpiredAsync(expired, Cancellation);
         var deleted = await CreateAsync();

@@ -70,7 +70,7 @@ public sealed class JobEventStreamTests : IAsyncDisposable
         Assert.Equal([(first, "queued"), (second, "queued")], [Describe(await NextAsync(events.Reader)), Describe(await NextAsync(events.Reader))]);
 
         // Each change is made once the previous one has arrived, so every state must show (none merely overtaken).
-        await Conversions.MarkConvertingAsync(first, Cancellation);
+        await Conversions.StartConvertingAsync(first, "converter-1", TimeSpan.FromMinutes(1), Cancellation);
         await AssertArrivesAsync(events.Reader, first, "converting");
         await Conversions.ReportProgressAsync(first, 42.5, Cancellation);
         Assert.Equal(42.5, (await AssertArrivesAsync(events.Reader, first, "converting")).GetProperty("progress").GetDouble());
