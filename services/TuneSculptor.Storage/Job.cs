@@ -9,7 +9,7 @@ namespace TuneSculptor.Storage;
 /// reads it; each field has one writer (docs/architecture.md): the gateway the submission, the converter the
 /// conversion state, the notification <see cref="NotifiedAt"/>. The one exception: the gateway sets the status to
 /// <c>deleted</c> when the owner deletes the job, and every conversion transition is conditional on the status, so
-/// none leaves <c>deleted</c>.
+/// none leaves <c>deleted</c>; and <see cref="ChangedAt"/>, which whoever changes what the owner sees moves.
 /// </summary>
 public sealed class Job
 {
