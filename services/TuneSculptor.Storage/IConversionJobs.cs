@@ -58,4 +58,17 @@ public interface IConversionJobs : IJobReader
 
     /// <summary>Done or failed → expired: its files are being deleted, so no download link is given any more.</summary>
     Task MarkExpiredAsync(JobId id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> jobs finished with (expired, deleted or failed) whose last change
+    /// (<see cref="Job.ChangedAt"/>; <see cref="Job.UpdatedAt"/> on a job stored before that existed) is older than
+    /// <paramref name="cutoff"/>: their records are due to be removed.
+    /// </summary>
+    Task<IReadOnlyList<JobId>> FindPrunableAsync(DateTime cutoff, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes the job's document if it is still prunable by <paramref name="cutoff"/>; false if it is gone already or
+    /// changed meanwhile. Whatever is left of its files is the caller's to delete (they are swept by their age anyway).
+    /// </summary>
+    Task<bool> PruneAsync(JobId id, DateTime cutoff, CancellationToken cancellationToken);
 }
