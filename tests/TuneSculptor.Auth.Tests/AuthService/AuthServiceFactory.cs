@@ -57,8 +57,10 @@ public sealed class AuthServiceFactory(
             builder.UseSetting(name, value);
         }
 
-        // The test server has no connection: give its requests the peer address a socket would.
-        builder.ConfigureServices(collection => collection.AddSingleton<IStartupFilter>(new PeerAddress(peer ?? IPAddress.Loopback)));
+        // The test server has no connection: give its requests the peer address a socket would, before any middleware
+        // (the first filter is the outermost; ASPNETCORE_FORWARDEDHEADERS_ENABLED adds one that reads the address).
+        builder.ConfigureServices(collection =>
+            collection.Insert(0, ServiceDescriptor.Singleton<IStartupFilter>(new PeerAddress(peer ?? IPAddress.Loopback))));
         if (services is not null)
         {
             builder.ConfigureTestServices(services);

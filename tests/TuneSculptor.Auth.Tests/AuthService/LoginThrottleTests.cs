@@ -54,11 +54,15 @@ public sealed class LoginThrottleTests(MariaDbServer mariaDb) : IAsyncDisposable
         Assert.Equal(limit, await ReadAttemptsAsync("account"));
     }
 
-    [Fact]
-    public async Task A_stranger_locks_only_himself_out_and_the_owner_logs_in_from_another_address()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // as in containers: ASPNETCORE_FORWARDEDHEADERS_ENABLED puts the middleware in, with our options
+    public async Task A_stranger_locks_only_himself_out_and_the_owner_logs_in_from_another_address(bool forwardedHeadersEnabled)
     {
         const int limit = 3;
-        using var client = await StartAsync(new() { ["PairFailures"] = $"{limit}", ["Window"] = Window.ToString() });
+        using var client = await StartAsync(
+            new() { ["PairFailures"] = $"{limit}", ["Window"] = Window.ToString() },
+            other: forwardedHeadersEnabled ? new() { ["FORWARDEDHEADERS_ENABLED"] = "true" } : null);
         var (email, _) = await client.SignUpAsync(Cancellation);
         for (var i = 0; i < limit; i++)
         {
@@ -98,7 +102,7 @@ public sealed class LoginThrottleTests(MariaDbServer mariaDb) : IAsyncDisposable
             ["AccountFailuresBeforeBackoff"] = "2",
             ["AccountBackoff"] = "00:00:01",
             ["AccountBackoffCap"] = "00:00:04",
-        }, fastHashing: true);
+        }, other: new() { ["Auth:PasswordHashIterations"] = "1000" });
         var (email, _) = await client.SignUpAsync(Cancellation);
 
         var steps = new List<double>();
@@ -159,12 +163,18 @@ public sealed class LoginThrottleTests(MariaDbServer mariaDb) : IAsyncDisposable
         Assert.Equal(HttpStatusCode.OK, unblocked.StatusCode);
     }
 
-    [Fact]
-    public async Task X_forwarded_for_from_a_peer_that_is_not_a_trusted_proxy_is_ignored()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task X_forwarded_for_from_a_peer_that_is_not_a_trusted_proxy_is_ignored(bool forwardedHeadersEnabled)
     {
         const int limit = 3;
-        // Development trusts loopback only: this peer is a client reaching auth directly.
-        using var client = await StartAsync(new() { ["PairFailures"] = $"{limit}", ["Window"] = "00:10:00" }, peer: IPAddress.Parse("192.0.2.50"));
+        // Development trusts loopback only: this peer is a client reaching auth directly. Containers set
+        // ASPNETCORE_FORWARDEDHEADERS_ENABLED, which on its own would trust everyone.
+        using var client = await StartAsync(
+            new() { ["PairFailures"] = $"{limit}", ["Window"] = "00:10:00" },
+            peer: IPAddress.Parse("192.0.2.50"),
+            other: forwardedHeadersEnabled ? new() { ["FORWARDEDHEADERS_ENABLED"] = "true" } : null);
         var (email, _) = await client.SignUpAsync(Cancellation);
         for (var i = 0; i < limit; i++)
         {
@@ -187,16 +197,16 @@ public sealed class LoginThrottleTests(MariaDbServer mariaDb) : IAsyncDisposable
     }
 
     /// <summary>Auth on a fresh database with <paramref name="throttle"/> as its <c>Auth:LoginThrottle</c> settings.</summary>
-    /// <param name="fastHashing">Few hash iterations, for a test whose waits are short: an attempt then answers within
-    /// them even on a busy machine.</param>
+    /// <param name="other">Settings outside the throttle's, e.g. few hash iterations for a test whose waits are short
+    /// (an attempt then answers within them even on a busy machine).</param>
     private async Task<GatewayClient> StartAsync(
-        Dictionary<string, string> throttle, CountingHasher? hasher = null, IPAddress? peer = null, bool fastHashing = false)
+        Dictionary<string, string> throttle, CountingHasher? hasher = null, IPAddress? peer = null, Dictionary<string, string>? other = null)
     {
         _connectionString = await mariaDb.CreateDatabaseAsync(Cancellation);
         var settings = throttle.ToDictionary(setting => $"{LoginThrottleOptions.Section}:{setting.Key}", setting => setting.Value);
-        if (fastHashing)
+        foreach (var (name, value) in other ?? [])
         {
-            settings["Auth:PasswordHashIterations"] = "1000";
+            settings[name] = value;
         }
 
         var service = new AuthServiceFactory(_connectionString, settings, peer, services =>
