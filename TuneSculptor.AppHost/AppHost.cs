@@ -17,7 +17,11 @@ var mongodb = builder.AddMongoDBServer("mongodb").WithDataVolume();
 var mediaDb = mongodb.AddDatabase("media");
 
 var rabbitmq = builder.AddRabbitMQBroker("rabbitmq", managementPort: builder.GetRunModePort("RABBITMQ_MANAGEMENT_PORT", 15672))
-    .WithDataVolume();
+    .WithDataVolume()
+    // Above the longest a converter holds a delivery: ffmpeg's 30 min (Converter:Timeout) plus moving the files, plus,
+    // for a redelivery while another converter works on the job, waiting out that one's run. At RabbitMQ's default
+    // (30 min) a long job was redelivered while it still ran.
+    .WithConsumerTimeout(TimeSpan.FromHours(2));
 
 var mail = builder.AddSmtp4dev("mail", uiPort: builder.GetRunModePort("MAIL_UI_PORT", 8025));
 
