@@ -56,8 +56,10 @@ internal sealed class ScriptedSmtpServer : IAsyncDisposable
             {
                 client = await _listener.AcceptTcpClientAsync(_stopping.Token);
             }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException
+                                           || (ex is InvalidOperationException && _stopping.IsCancellationRequested))
             {
+                // Stopped: between one conversation and the next accept, the listener can be stopped already ("Not listening").
                 return;
             }
 
