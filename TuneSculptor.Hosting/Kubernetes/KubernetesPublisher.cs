@@ -15,8 +15,8 @@ namespace TuneSculptor.Hosting.Kubernetes;
 /// overlays/minikube/    base + mail + tls + Secrets generated from files made at deploy time (never committed)
 /// overlays/minikube-keda/  the same, scaled by KEDA
 /// </code>
-/// NetworkPolicies come from the model's references: a server admits the services that reference it (and its own
-/// pods that need it), and a service marked <see cref="KubernetesWorkload.EgressOnlyToReferences"/> reaches only
+/// NetworkPolicies come from the model's references: a server, and a service that is not routed from the ingress,
+/// admits the services that reference it (and a server its own pods that need it), and a service marked <see cref="KubernetesWorkload.EgressOnlyToReferences"/> reaches only
 /// what it references, and DNS.
 /// Output is deterministic (ordered, no timestamps), so the checked-in copy can be compared with a fresh one.
 /// </summary>
@@ -86,6 +86,14 @@ internal sealed class KubernetesPublisher(DistributedApplicationModel model, Dis
                     .Where(r => r is ProjectResource || backing.ContainsKey(r))
                     .ToDictionary(r => r.Name, r => backing.TryGetValue(r, out var server) ? server.ClientPort : cluster.ServicePort);
                 objects = objects.Append(NetworkPolicies.EgressOnlyTo(project.Name, servers, cluster.Dns, cluster.ImageTag));
+            }
+
+            // A service only other services call (auth) admits only them: it believes their X-Forwarded-For, and
+            // nothing else in the cluster has business with it. One behind the ingress admits everyone, as now.
+            var callers = projects.Where(p => References(p).Contains(project)).Select(p => p.Name).ToList();
+            if (callers.Count > 0 && !cluster.IngressRoutes.ContainsKey(project.Name))
+            {
+                objects = objects.Append(NetworkPolicies.FromClients(project.Name, callers, cluster.ServicePort, cluster.ImageTag));
             }
 
             files[$"base/{project.Name}.yaml"] = Yaml(objects);

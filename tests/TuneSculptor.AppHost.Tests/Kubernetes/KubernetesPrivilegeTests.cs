@@ -11,7 +11,7 @@ namespace TuneSculptor.AppHost.Tests.Kubernetes;
 /// Least privilege in every rendering (each overlay, with and without the opt-in components): the services connect
 /// as users that are neither root nor administrators and may use only their own database or virtual host; the
 /// RabbitMQ management UI is reachable through the ingress only with its component; and the NetworkPolicies let
-/// exactly the intended pods reach each server, and the converter nothing but MongoDB, RabbitMQ and DNS.
+/// exactly the intended pods reach each server and auth, and the converter nothing but MongoDB, RabbitMQ and DNS.
 /// </summary>
 public sealed partial class KubernetesPrivilegeTests(PublishedKubernetes published) : IClassFixture<PublishedKubernetes>
 {
@@ -180,7 +180,7 @@ public sealed partial class KubernetesPrivilegeTests(PublishedKubernetes publish
 
     [Theory]
     [MemberData(nameof(Renderings))]
-    public void Each_server_admits_exactly_the_pods_that_use_it(string rendering)
+    public void Each_server_and_internal_service_admits_exactly_the_pods_that_use_it(string rendering)
     {
         var objects = published.Rendered[rendering];
         var traffic = new ClusterTraffic(objects);
@@ -192,12 +192,14 @@ public sealed partial class KubernetesPrivilegeTests(PublishedKubernetes publish
         AssertAdmitted(traffic, "rabbitmq", 5672, ["converter", "gateway", "notification"]);
         AssertAdmitted(traffic, "rabbitmq", 15672, [.. keda ? new[] { KedaOperator.ToString() } : [], .. management ? new[] { IngressController.ToString() } : []]);
         AssertAdmitted(traffic, "mail", 25, ["notification"]);
+        // Auth believes the X-Forwarded-For of pods: only its callers may reach it.
+        AssertAdmitted(traffic, "auth", 8080, ["gateway"]);
         // No other port of a server is open to anyone (probes come from the node, which policies do not govern).
         AssertAdmitted(traffic, "rabbitmq", 25672, []);
         AssertAdmitted(traffic, "mongodb", 27018, []);
 
-        // The policies select the servers' pods and nothing else; the way in stays open.
-        Assert.Equal(["mail", "mongodb", "mysql", "rabbitmq"],
+        // The policies select the servers' pods and auth's, nothing else; the way in stays open.
+        Assert.Equal(["auth", "mail", "mongodb", "mysql", "rabbitmq"],
             traffic.Pods.Where(p => traffic.Selecting(p, "Ingress").Any()).Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.True(traffic.Allows(IngressController, traffic.Pod("gateway"), 8080));
         // Everyone else keeps DNS and whatever they reach today.
