@@ -14,6 +14,9 @@ public sealed class VerificationLinks(LinkSigner signer, IOptions<LinkSigningOpt
 {
     public const string Path = "/verify";
 
+    /// <summary>How long a link works after its mail was asked for.</summary>
+    public TimeSpan Lifetime => options.Value.VerificationLinkLifetime;
+
     public string For(string baseUrl, Guid accountId, string nonce, DateTimeOffset requestedAt)
     {
         var account = accountId.ToString();

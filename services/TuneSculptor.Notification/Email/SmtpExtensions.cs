@@ -20,6 +20,9 @@ public static class SmtpExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<MailComposer>();
         builder.Services.AddSingleton<MailSender>();
+        builder.Services.AddSingleton<RecipientMailCap>();
+        builder.Services.AddSingleton<CappedMailSender>();
+        builder.Services.AddHttpClient<AuthAddresses>(client => client.BaseAddress = AuthAddresses.BaseAddress);
         builder.Services.AddSingleton<SmtpGreetingCheck>();
         return builder.AddDependencyCheck(
             HealthCheckName,

@@ -4,16 +4,17 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Logging;
 using TuneSculptor.Auth.Tokens;
+using TuneSculptor.Tests.Shared;
 
 namespace TuneSculptor.Auth.Tests.AuthService;
 
 /// <summary>
 /// The auth service in-process, as the AppHost runs it in Development (the development account is seeded), on the
-/// database <paramref name="connectionString"/> names, with <paramref name="settings"/> on top of its own. Its log goes
+/// database <paramref name="connectionString"/> names, queueing account mails on <paramref name="broker"/>, with <paramref name="settings"/> on top of its own. Its log goes
 /// to the output of the test that caused it, shown when that test fails. (The factory's type argument only names auth's
 /// assembly: <c>Program</c> would be ambiguous here, since the AppHost, referenced through TuneSculptor.Testing, has one.)
 /// </summary>
-public sealed class AuthServiceFactory(string connectionString, IReadOnlyDictionary<string, string>? settings = null)
+public sealed class AuthServiceFactory(string connectionString, RabbitMQBroker broker, IReadOnlyDictionary<string, string>? settings = null)
     : WebApplicationFactory<AuthOptions>
 {
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
@@ -44,6 +45,7 @@ public sealed class AuthServiceFactory(string connectionString, IReadOnlyDiction
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("ConnectionStrings:authdb", connectionString);
+        builder.UseSetting("ConnectionStrings:rabbitmq", broker.ConnectionString);
         foreach (var (name, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(name, value);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using TuneSculptor.Testing;
+using TuneSculptor.Tests.Shared;
 
 namespace TuneSculptor.Auth.Tests.AuthService;
 
@@ -9,7 +10,7 @@ namespace TuneSculptor.Auth.Tests.AuthService;
 /// gateway appends), counted in MariaDB, with limits and window lowered for the test; each test on a database of its
 /// own. That the gateway hands auth the client's address is tested through it, in the system tests.
 /// </summary>
-public sealed class LoginThrottleTests(MariaDbServer mariaDb) : IAsyncLifetime
+public sealed class LoginThrottleTests(MariaDbServer mariaDb, RabbitMQBroker broker) : IAsyncLifetime
 {
     private const int AccountLimit = 3;
     private const int AddressLimit = 6;
@@ -28,7 +29,7 @@ public sealed class LoginThrottleTests(MariaDbServer mariaDb) : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _auth = new AuthServiceFactory(await mariaDb.CreateDatabaseAsync(Cancellation), new Dictionary<string, string>
+        _auth = new AuthServiceFactory(await mariaDb.CreateDatabaseAsync(Cancellation), broker, new Dictionary<string, string>
         {
             ["Auth:LoginThrottle:AccountFailures"] = AccountLimit.ToString(CultureInfo.InvariantCulture),
             ["Auth:LoginThrottle:AddressFailures"] = AddressLimit.ToString(CultureInfo.InvariantCulture),
@@ -40,8 +41,8 @@ public sealed class LoginThrottleTests(MariaDbServer mariaDb) : IAsyncLifetime
     [Fact]
     public async Task Failures_on_one_account_lock_it_even_for_the_right_password_until_the_window_ends()
     {
-        var (email, _) = await _client.SignUpAsync(Cancellation);
-        var (otherEmail, _) = await _client.SignUpAsync(Cancellation);
+        var (email, _) = await _client.SignUpUnverifiedAsync(Cancellation);
+        var (otherEmail, _) = await _client.SignUpUnverifiedAsync(Cancellation);
         for (var i = 0; i < AccountLimit; i++)
         {
             using var wrong = await _client.LoginAsync(email, "wrong password", Cancellation, Address);
@@ -68,7 +69,7 @@ public sealed class LoginThrottleTests(MariaDbServer mariaDb) : IAsyncLifetime
     [Fact]
     public async Task Failures_from_one_forwarded_address_block_only_that_address_until_the_window_ends()
     {
-        var (email, _) = await _client.SignUpAsync(Cancellation);
+        var (email, _) = await _client.SignUpUnverifiedAsync(Cancellation);
         for (var i = 0; i < AddressLimit; i++)
         {
             using var wrong = await _client.LoginAsync(GatewayClient.UniqueEmail("spray"), "guess", Cancellation, Address);

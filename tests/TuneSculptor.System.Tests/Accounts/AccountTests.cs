@@ -14,7 +14,7 @@ namespace TuneSculptor.System.Tests.Accounts;
 [Collection(typeof(SystemCollection))]
 public sealed class AccountTests(SystemFixture fixture) : IDisposable
 {
-    private readonly GatewayClient _gateway = new(fixture.System.GetHttpEndpoint("gateway"));
+    private readonly GatewayClient _gateway = new(fixture.System.GetHttpEndpoint("gateway"), mail: fixture.System.GetHttpEndpoint("mail"));
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     [Fact]

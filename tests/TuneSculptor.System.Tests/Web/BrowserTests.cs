@@ -126,7 +126,7 @@ public sealed class BrowserTests(SystemFixture fixture) : IAsyncLifetime
     public async Task The_mailed_link_downloads_in_a_browser_never_signed_in_and_after_a_delete_on_the_page_says_the_file_is_gone()
     {
         var cancellation = TestContext.Current.CancellationToken;
-        using var gateway = new GatewayClient(_gateway);
+        using var gateway = new GatewayClient(_gateway, mail: fixture.System.GetHttpEndpoint("mail"));
         using var mailBox = new MailBox(fixture.System.GetHttpEndpoint("mail"));
         var (email, token) = await gateway.SignUpAsync(cancellation);
         await gateway.UploadForJobAsync(token, await _media.VideoAsync("mp4"), cancellation);
@@ -210,7 +210,7 @@ public sealed class BrowserTests(SystemFixture fixture) : IAsyncLifetime
 
         // Keyboard only: into the form, type, submit with Enter.
         var email = GatewayClient.UniqueEmail("keyboard");
-        using (var gateway = new GatewayClient(_gateway))
+        using (var gateway = new GatewayClient(_gateway, mail: fixture.System.GetHttpEndpoint("mail")))
         using (var registered = await gateway.RegisterAsync(email, Password, TestContext.Current.CancellationToken))
         {
             Assert.Equal(global::System.Net.HttpStatusCode.Created, registered.StatusCode);
