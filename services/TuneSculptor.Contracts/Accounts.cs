@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace TuneSculptor.Contracts;
@@ -19,7 +20,16 @@ public sealed record RegistrationReceived(string Status, string Detail)
         "We sent a mail to this address. Open the link in it to verify the address; then sign in to convert videos.");
 }
 
-// Between the gateway and auth only (auth's /internal routes, which the gateway does not forward).
+// Between the services and auth only (auth's /internal routes, which the gateway does not forward).
+
+/// <summary>How the services' HTTP APIs write JSON (snake_case, as ServiceDefaults sets it): for their clients.</summary>
+public static class ServiceJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+    };
+}
 
 /// <summary>A verification link's account and nonce, whose signature the gateway has checked.</summary>
 public sealed record VerificationRequest(Guid AccountId, string Nonce);

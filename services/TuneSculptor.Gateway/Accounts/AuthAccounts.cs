@@ -11,9 +11,9 @@ public sealed class AuthAccounts(HttpClient http)
 
     public async Task<string> VerifyAsync(Guid accountId, string nonce, CancellationToken cancellationToken)
     {
-        using var response = await http.PostAsJsonAsync($"{Prefix}/verifications", new VerificationRequest(accountId, nonce), cancellationToken);
+        using var response = await http.PostAsJsonAsync($"{Prefix}/verifications", new VerificationRequest(accountId, nonce), ServiceJson.Options, cancellationToken);
         response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<VerificationResult>(cancellationToken))?.Outcome
+        return (await response.Content.ReadFromJsonAsync<VerificationResult>(ServiceJson.Options, cancellationToken))?.Outcome
                ?? throw new InvalidOperationException("auth answered a verification with no outcome.");
     }
 
@@ -27,7 +27,7 @@ public sealed class AuthAccounts(HttpClient http)
         }
 
         response.EnsureSuccessStatusCode();
-        return await response.Content.ReadFromJsonAsync<VerificationMailResult>(cancellationToken)
+        return await response.Content.ReadFromJsonAsync<VerificationMailResult>(ServiceJson.Options, cancellationToken)
                ?? throw new InvalidOperationException("auth answered a verification mail request with nothing.");
     }
 

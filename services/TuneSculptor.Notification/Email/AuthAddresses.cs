@@ -23,7 +23,7 @@ public sealed class AuthAddresses(HttpClient http)
         }
 
         response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<AddressStatus>(cancellationToken))?.Verified
+        return (await response.Content.ReadFromJsonAsync<AddressStatus>(ServiceJson.Options, cancellationToken))?.Verified
                ?? throw new InvalidOperationException("auth answered an address status with nothing.");
     }
 }
