@@ -27,14 +27,16 @@ var mail = builder.AddSmtp4dev("mail", uiPort: builder.GetRunModePort("MAIL_UI_P
 
 // Services: login and accounts, the public entry point, the video → mp3 worker, and the mailer.
 var tokenSigningKey = builder.AddSigningKeyParameter("auth-signing-key");
-// Download links carry their own authority, an HMAC under this key (TuneSculptor.Links): the notification signs them,
-// the gateway checks them. Rotating it kills every link mailed before.
+// Download and verification links carry their own authority, an HMAC under this key (TuneSculptor.Links): the
+// notification signs them, the gateway checks them. Rotating it kills every link mailed before.
 var linkSigningKey = builder.AddLinkKeyParameter("link-signing-key");
 // How long files are kept: the converter deletes them then, the mail promises it, links expire with it. One value.
 var retention = TimeSpan.FromHours(24).ToString("c", CultureInfo.InvariantCulture);
 var auth = builder.AddService<Projects.TuneSculptor_Auth>("auth")
     .WithEnvironment("Auth__SigningKey", tokenSigningKey)
-    .WithReference(authDb).WaitFor(authDb);
+    .WithReference(authDb).WaitFor(authDb)
+    // Account mails (verification, registration warnings) are queued for the notification, the only mailer.
+    .WithReference(rabbitmq).WaitFor(rabbitmq);
 if (builder.ExecutionContext.IsPublishMode)
 {
     // Auth counts failed logins against the client address the gateway forwards, and believes it only from these
@@ -86,7 +88,9 @@ builder.AddService<Projects.TuneSculptor_Notification>("notification")
     .WithEnvironment("Retention__MaxAge", retention)
     .WithReference(mediaDb).WaitFor(mediaDb)
     .WithReference(rabbitmq).WaitFor(rabbitmq)
-    .WithReference(mail).WaitFor(mail);
+    .WithReference(mail).WaitFor(mail)
+    // Whether an address is verified: asked of auth before any mail but the verification.
+    .WithReference(auth).WaitFor(auth);
 
 // Kubernetes: the same model published as a kustomize tree (deploy/k8s, see README).
 builder.AddKubernetesPublishing(new KubernetesEnvironment

@@ -27,6 +27,7 @@ app.UseStatusCodePages();
 
 app.MapDefaultEndpoints();
 app.MapAccountEndpoints();
+app.MapInternalAccountEndpoints();
 app.MapKeyEndpoints();
 
 app.Run();

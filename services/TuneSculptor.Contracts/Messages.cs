@@ -11,6 +11,12 @@ public static class Queues
 
     /// <summary>Finished jobs waiting to be mailed: <see cref="Mp3Ready"/> or <see cref="ConversionFailed"/>.</summary>
     public const string Mp3 = "mp3";
+
+    /// <summary>
+    /// Mails about an account, from auth to the notification: <see cref="VerificationMailRequested"/> or
+    /// <see cref="RegistrationAttempted"/>. A queue of its own, so a backlog of job mails never delays a verification.
+    /// </summary>
+    public const string AccountMail = "account-mail";
 }
 
 /// <summary>
@@ -22,7 +28,21 @@ public static class Queues
 /// </summary>
 public interface IMessage
 {
+    /// <summary>The id of what the message is about (a job, an account): the AMQP correlation id.</summary>
+    string CorrelationId { get; }
+
+    /// <summary>How logs name what the message is about, e.g. <c>Job 65f…</c>.</summary>
+    string Subject { get; }
+}
+
+/// <summary>A message about one conversion job.</summary>
+public interface IJobMessage : IMessage
+{
     JobId JobId { get; }
+
+    string IMessage.CorrelationId => JobId.ToString();
+
+    string IMessage.Subject => $"Job {JobId}";
 }
 
 /// <summary>
@@ -36,7 +56,7 @@ public sealed record VideoUploaded(
     [property: JsonPropertyName("username")] string OwnerEmail,
     [property: JsonPropertyName("user_id")] string OwnerId,
     string FileName,
-    int? Bitrate) : IMessage;
+    int? Bitrate) : IJobMessage;
 
 /// <summary>The job is done: its mp3 is stored in GridFS (bucket <c>mp3s</c>); the notification mails the link.</summary>
 [MessageType("mp3.ready.v1")]
@@ -44,7 +64,7 @@ public sealed record Mp3Ready(
     JobId JobId,
     [property: JsonPropertyName("mp3_fid")] string Mp3FileId,
     [property: JsonPropertyName("username")] string OwnerEmail,
-    string FileName) : IMessage;
+    string FileName) : IJobMessage;
 
 /// <summary>The job failed for good; <see cref="Reason"/> is written for the user.</summary>
 [MessageType("conversion.failed.v1")]
@@ -52,7 +72,7 @@ public sealed record ConversionFailed(
     JobId JobId,
     [property: JsonPropertyName("username")] string OwnerEmail,
     string FileName,
-    string Reason) : IMessage;
+    string Reason) : IJobMessage;
 
 [AttributeUsage(AttributeTargets.Class)]
 public sealed class MessageTypeAttribute(string name) : Attribute

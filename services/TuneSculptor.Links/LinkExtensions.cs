@@ -10,7 +10,7 @@ public static class LinkExtensions
 {
     /// <summary>
     /// Registers <see cref="LinkSigner"/> with its key (<c>Links:SigningKey</c>, checked at start) and
-    /// <see cref="DownloadLinks"/> with the file retention it expires with.
+    /// <see cref="DownloadLinks"/> with the file retention it expires with, and <see cref="VerificationLinks"/>.
     /// </summary>
     public static IHostApplicationBuilder AddDownloadLinks(this IHostApplicationBuilder builder)
     {
@@ -25,6 +25,7 @@ public static class LinkExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<LinkSigner>();
         builder.Services.AddSingleton<DownloadLinks>();
+        builder.Services.AddSingleton<VerificationLinks>();
         return builder;
     }
 

@@ -10,4 +10,7 @@ public sealed class LinkSigningOptions
     /// <summary>At least 32 random bytes, base64. Changing it kills every link handed out before.</summary>
     [Required]
     public string SigningKey { get; set; } = string.Empty;
+
+    /// <summary>How long a verification link works after its mail was asked for.</summary>
+    public TimeSpan VerificationLinkLifetime { get; set; } = TimeSpan.FromHours(24);
 }

@@ -41,7 +41,11 @@ internal sealed partial class DeliveryProcessor(
         }
 
         var (route, message) = read;
-        activity?.SetTag(JobTelemetry.JobIdTag, message.JobId.ToString());
+        if (message is IJobMessage job)
+        {
+            activity?.SetTag(JobTelemetry.JobIdTag, job.JobId.ToString());
+        }
+
         await using var scope = scopes.CreateAsyncScope();
         try
         {
@@ -59,15 +63,15 @@ internal sealed partial class DeliveryProcessor(
             switch (policy.Decide(ex, attempt))
             {
                 case RetryDecision.FailForGood { Permanent: true } permanent:
-                    LogPermanentFailure(ex, queue, message.JobId);
+                    LogPermanentFailure(ex, queue, message.Subject);
                     await FailAsync(channel, tag, route, scope.ServiceProvider, message, permanent.Reason, work);
                     break;
                 case RetryDecision.FailForGood lastAttempt:
-                    LogGaveUp(ex, queue, message.JobId, attempt);
+                    LogGaveUp(ex, queue, message.Subject, attempt);
                     await FailAsync(channel, tag, route, scope.ServiceProvider, message, lastAttempt.Reason, work);
                     break;
                 case RetryDecision.HandBack handBack:
-                    LogRetrying(ex, queue, message.JobId, attempt, handBack.Delay.TotalSeconds);
+                    LogRetrying(ex, queue, message.Subject, attempt, handBack.Delay.TotalSeconds);
                     await HandBackLaterAsync(channel, tag, handBack.Delay, work);
                     break;
             }
@@ -138,7 +142,7 @@ internal sealed partial class DeliveryProcessor(
             catch (Exception ex) when (DateTime.UtcNow < giveUpAt && !work.IsCancellationRequested && channel.IsOpen)
             {
                 var delay = policy.Delay(attempt);
-                LogRecordingRetried(ex, queue, message.JobId, delay.TotalSeconds);
+                LogRecordingRetried(ex, queue, message.Subject, delay.TotalSeconds);
                 try
                 {
                     await Task.Delay(delay, work);
@@ -150,7 +154,7 @@ internal sealed partial class DeliveryProcessor(
             }
             catch (Exception ex)
             {
-                LogRecordingFailed(ex, queue, message.JobId);
+                LogRecordingFailed(ex, queue, message.Subject);
                 await SettleAsync(() => RetryPolicy.HandBackAsync(channel, tag));
                 return;
             }
@@ -175,20 +179,20 @@ internal sealed partial class DeliveryProcessor(
     [LoggerMessage(Level = LogLevel.Error, Message = "A message on {Queue} of type {Type} cannot be read: dead-lettered")]
     private partial void LogUnreadable(Exception? exception, string queue, string type);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} on {Queue} failed for good")]
-    private partial void LogPermanentFailure(Exception exception, string queue, JobId jobId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Subject} on {Queue} failed for good")]
+    private partial void LogPermanentFailure(Exception exception, string queue, string subject);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} on {Queue} failed on its last attempt ({Attempt}): dead-lettered")]
-    private partial void LogGaveUp(Exception exception, string queue, JobId jobId, int attempt);
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Subject} on {Queue} failed on its last attempt ({Attempt}): dead-lettered")]
+    private partial void LogGaveUp(Exception exception, string queue, string subject, int attempt);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} on {Queue} failed on attempt {Attempt}; handing it back in {Seconds} s")]
-    private partial void LogRetrying(Exception exception, string queue, JobId jobId, int attempt, double seconds);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Subject} on {Queue} failed on attempt {Attempt}; handing it back in {Seconds} s")]
+    private partial void LogRetrying(Exception exception, string queue, string subject, int attempt, double seconds);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording the failure of job {JobId} on {Queue} failed; trying again in {Seconds} s")]
-    private partial void LogRecordingRetried(Exception exception, string queue, JobId jobId, double seconds);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording the failure of {Subject} on {Queue} failed; trying again in {Seconds} s")]
+    private partial void LogRecordingRetried(Exception exception, string queue, string subject, double seconds);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Recording the failure of job {JobId} on {Queue} failed; the message goes back")]
-    private partial void LogRecordingFailed(Exception exception, string queue, JobId jobId);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Recording the failure of {Subject} on {Queue} failed; the message goes back")]
+    private partial void LogRecordingFailed(Exception exception, string queue, string subject);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not settle a delivery on {Queue}: the broker will redeliver it")]
     private partial void LogSettleFailed(Exception exception, string queue);

@@ -26,7 +26,7 @@ public sealed class MessagePublisher(
             ContentType = "application/json",
             Type = MessageType.Of<T>(),
             MessageId = Guid.NewGuid().ToString("N"),
-            CorrelationId = message.JobId.ToString(),
+            CorrelationId = message.CorrelationId,
             Timestamp = new AmqpTimestamp(time.GetUtcNow().ToUnixTimeSeconds()),
             // RabbitMQ.Client adds traceparent here while publishing (its publish span is the consumer's parent).
             Headers = new Dictionary<string, object?> { [MessagingTelemetry.PublishedAtHeader] = telemetry.PublishedAtNow() },

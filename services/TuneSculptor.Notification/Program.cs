@@ -11,7 +11,9 @@ builder.AddMongoDatabase("media");
 builder.Services.AddNotificationLog();
 builder.AddRabbitMQMessaging("rabbitmq")
     .AddConsumer<Mp3Ready, MailJobOutcome>(Queues.Mp3)
-    .AddConsumer<ConversionFailed, MailJobOutcome>(Queues.Mp3);
+    .AddConsumer<ConversionFailed, MailJobOutcome>(Queues.Mp3)
+    .AddConsumer<VerificationMailRequested, MailAccountEvents>(Queues.AccountMail)
+    .AddConsumer<RegistrationAttempted, MailAccountEvents>(Queues.AccountMail);
 builder.AddMail("mail");
 builder.AddDownloadLinks();
 

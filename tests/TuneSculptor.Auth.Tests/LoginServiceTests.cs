@@ -115,8 +115,18 @@ public sealed class LoginServiceTests : IDisposable
         public Task<User?> FindByEmailAsync(string normalizedEmail, CancellationToken cancellationToken) =>
             Task.FromResult(_byEmail.GetValueOrDefault(normalizedEmail));
 
-        public Task<bool> TryCreateAsync(User user, CancellationToken cancellationToken) =>
+        public Task<User?> FindByIdAsync(Guid id, CancellationToken cancellationToken) =>
+            Task.FromResult(_byEmail.Values.SingleOrDefault(u => u.Id == id));
+
+        public Task<bool> TryCreateAsync(User user, string? verificationNonce, CancellationToken cancellationToken) =>
             Task.FromResult(_byEmail.TryAdd(Credentials.NormalizeEmail(user.Email), user));
+
+        // Verification is not what these tests isolate (the auth service's tests cover it, on MariaDB).
+        public Task<string> VerifyAsync(Guid id, string nonce, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+
+        public Task<VerificationMailGrant> GrantVerificationMailAsync(Guid id, VerificationOptions limits, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
 
         public Task UpdatePasswordHashAsync(Guid id, string passwordHash, CancellationToken cancellationToken)
         {

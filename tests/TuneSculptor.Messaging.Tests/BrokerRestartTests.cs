@@ -1,4 +1,5 @@
 using TuneSculptor.Messaging.Tests.Harness;
+using TuneSculptor.Tests.Shared;
 
 namespace TuneSculptor.Messaging.Tests;
 

@@ -1,6 +1,7 @@
 using Aspire.Hosting;
 using TuneSculptor.Hosting.RabbitMQ;
 using TuneSculptor.Testing;
+using TuneSculptor.Tests.Shared;
 
 namespace TuneSculptor.Messaging.Tests;
 

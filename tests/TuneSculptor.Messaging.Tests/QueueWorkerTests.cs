@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using TuneSculptor.Contracts;
 using TuneSculptor.Messaging.Tests.Harness;
+using TuneSculptor.Tests.Shared;
 
 namespace TuneSculptor.Messaging.Tests;
 

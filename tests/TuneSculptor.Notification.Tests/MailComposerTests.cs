@@ -13,14 +13,19 @@ public sealed class MailComposerTests
 
     private static readonly IOptions<RetentionOptions> Retention = Options.Create(new RetentionOptions { MaxAge = TimeSpan.FromHours(24) });
 
-    private readonly DownloadLinks _links = new(
-        new LinkSigner(Options.Create(new LinkSigningOptions { SigningKey = Convert.ToBase64String(new byte[32]) }), TimeProvider.System),
-        Retention);
+    private static readonly IOptions<LinkSigningOptions> LinkSigning =
+        Options.Create(new LinkSigningOptions { SigningKey = Convert.ToBase64String(new byte[32]) });
+
+    private static readonly LinkSigner Signer = new(LinkSigning, TimeProvider.System);
+
+    private readonly DownloadLinks _links = new(Signer, Retention);
+
+    private readonly VerificationLinks _verificationLinks = new(Signer, LinkSigning);
 
     private readonly MailComposer _composer;
 
     public MailComposerTests() =>
-        _composer = new(Options.Create(new NotificationOptions { PublicBaseUrl = "http://mp3converter.com/" }), Retention, _links);
+        _composer = new(Options.Create(new NotificationOptions { PublicBaseUrl = "http://mp3converter.com/" }), Retention, _links, _verificationLinks);
 
     [Fact]
     public void The_ready_mail_gives_the_signed_download_link_for_the_owner_in_text_and_html()

@@ -3,7 +3,7 @@ using TuneSculptor.Contracts;
 
 namespace TuneSculptor.Auth.Accounts;
 
-public static class AccountEndpoints
+public static partial class AccountEndpoints
 {
     /// <summary>Sent with every 401 from /login, so clients know to answer with Basic credentials.</summary>
     public const string BasicChallenge = "Basic realm=\"TuneSculptor\", charset=\"UTF-8\"";
@@ -15,8 +15,14 @@ public static class AccountEndpoints
         return app;
     }
 
+    /// <summary>
+    /// Answers 202 "check your mail" for a new address and a taken one alike, after the same work: the password is
+    /// hashed, one insert is tried and one mail is queued either way (a verification mail for a new account, a
+    /// warning to the owner of a taken address), so neither the answer nor its time tells who has an account.
+    /// </summary>
     private static async Task<IResult> RegisterAsync(
-        RegisterRequest request, IUserStore users, IPasswordHasher<User> hasher, CancellationToken cancellationToken)
+        RegisterRequest request, IUserStore users, IPasswordHasher<User> hasher, AccountMails mails, ILoggerFactory loggers,
+        CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (Credentials.ValidateEmail(request.Email) is { } emailError)
@@ -37,12 +43,27 @@ public static class AccountEndpoints
         var email = request.Email!.Trim();
         var candidate = new User(Guid.CreateVersion7(), email, string.Empty);
         var user = candidate with { PasswordHash = hasher.HashPassword(candidate, request.Password!) };
-        return await users.TryCreateAsync(user, cancellationToken)
-            ? Results.Json(new RegisteredUser(user.Id, user.Email), statusCode: StatusCodes.Status201Created)
-            : Results.Problem(
-                title: "This email address already has an account.",
-                detail: "Sign in with it, or register another address.",
-                statusCode: StatusCodes.Status409Conflict);
+        var nonce = VerificationNonce.New();
+        var created = await users.TryCreateAsync(user, nonce, cancellationToken);
+        try
+        {
+            if (created)
+            {
+                await mails.RequestVerificationAsync(user, nonce, cancellationToken);
+            }
+            else if (await users.FindByEmailAsync(Credentials.NormalizeEmail(email), cancellationToken) is { } owner)
+            {
+                await mails.WarnOwnerAsync(owner, cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The answer must not differ from a mailed one (it would tell who has an account). A new account's owner
+            // can sign in and ask for the mail again; a warning not sent is only a warning.
+            LogMailNotQueued(loggers.CreateLogger(typeof(AccountEndpoints)), ex, created ? "verification" : "registration warning");
+        }
+
+        return Results.Json(RegistrationReceived.CheckYourMail, statusCode: StatusCodes.Status202Accepted);
     }
 
     private static async Task<IResult> LoginAsync(HttpContext context, LoginService logins, CancellationToken cancellationToken)
@@ -79,4 +100,7 @@ public static class AccountEndpoints
             detail: "Send them with HTTP Basic authentication: the email as user name.",
             statusCode: StatusCodes.Status401Unauthorized);
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A registration's {Kind} mail could not be queued")]
+    private static partial void LogMailNotQueued(ILogger logger, Exception exception, string kind);
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using TuneSculptor.Auth.Tokens;
+using TuneSculptor.Messaging;
 
 namespace TuneSculptor.Auth.Accounts;
 
@@ -25,6 +26,10 @@ public static class AccountExtensions
         builder.Services.AddSingleton<IUserStore, MySqlUserStore>();
         builder.Services.AddSingleton<ILoginThrottle, MySqlLoginThrottle>();
         builder.Services.AddSingleton<LoginService>();
+        builder.Services.Configure<VerificationOptions>(builder.Configuration.GetSection(VerificationOptions.Section));
+        // Mails are the notification's to send: auth only queues what to write (a queue of its own, account-mail).
+        builder.AddRabbitMQMessaging("rabbitmq");
+        builder.Services.AddSingleton<AccountMails>();
 
         if (builder.Environment.IsDevelopment())
         {

@@ -18,7 +18,7 @@ public static class KeyEndpoints
             ["response_types_supported"] = new[] { "token" },
             ["subject_types_supported"] = new[] { "public" },
             ["id_token_signing_alg_values_supported"] = new[] { SigningKey.Algorithm },
-            ["claims_supported"] = new[] { "sub", "email", "iss", "aud", "iat", "exp", "jti" },
+            ["claims_supported"] = new[] { "sub", "email", "email_verified", "iss", "aud", "iat", "exp", "jti" },
         }));
 
         app.MapGet(JwksPath, (SigningKey key) => Results.Json(new

@@ -11,6 +11,8 @@ public sealed record IssuedToken(string AccessToken, TimeSpan ExpiresIn);
 /// <summary>Issues the access tokens the gateway checks on its own against the published keys.</summary>
 public sealed class TokenService(SigningKey signingKey, IOptions<AuthOptions> options, TimeProvider time)
 {
+    public const string EmailVerifiedClaim = "email_verified";
+
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
 
     public IssuedToken Issue(User user)
@@ -27,6 +29,8 @@ public sealed class TokenService(SigningKey signingKey, IOptions<AuthOptions> op
             {
                 [JwtRegisteredClaimNames.Sub] = user.Id.ToString(),
                 [JwtRegisteredClaimNames.Email] = user.Email,
+                // OpenID Connect's claim: the gateway refuses uploads until it is true (re-login after verifying).
+                [EmailVerifiedClaim] = user.EmailVerified,
                 [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N"),
             },
             SigningCredentials = signingKey.Credentials,

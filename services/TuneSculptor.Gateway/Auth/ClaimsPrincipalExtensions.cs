@@ -14,6 +14,13 @@ public static class ClaimsPrincipalExtensions
     /// <summary>The user's email address: where their mails go.</summary>
     public static string GetEmail(this ClaimsPrincipal user) => Required(user, "email");
 
+    /// <summary>
+    /// Whether the address was verified when the token was issued (<c>email_verified</c>, OpenID Connect's claim):
+    /// a token from before the verification says no until its owner signs in again.
+    /// </summary>
+    public static bool IsEmailVerified(this ClaimsPrincipal user) =>
+        string.Equals(user.FindFirstValue("email_verified"), "true", StringComparison.OrdinalIgnoreCase);
+
     public static CurrentUser GetCurrentUser(this ClaimsPrincipal user) => new(user.GetUserId(), user.GetEmail());
 
     private static string Required(ClaimsPrincipal user, string claim) =>

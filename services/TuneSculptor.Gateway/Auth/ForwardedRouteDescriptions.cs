@@ -25,11 +25,10 @@ public static class ForwardedRouteDescriptions
         ["register"] = route => route
             .WithName("Register")
             .WithTags(ApiTags.Account)
-            .WithSummary("Create an account.")
+            .WithSummary("Create an account: answered alike for a new address and a taken one; what follows is in the mail.")
             .Accepts<RegisterRequest>("application/json")
-            .Produces<RegisteredUser>(StatusCodes.Status201Created)
+            .Produces<RegistrationReceived>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge),
     };
 

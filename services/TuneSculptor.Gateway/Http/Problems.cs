@@ -15,6 +15,13 @@ public static class Problems
     public static IResult NotFound(string what) =>
         Results.Problem(title: $"No such {what}.", detail: $"There is no {what} by that id among yours.", statusCode: StatusCodes.Status404NotFound);
 
+    /// <summary>The caller's token says their address is not verified (uploads wait for it).</summary>
+    public static IResult AddressNotVerified() =>
+        Results.Problem(
+            title: "Your email address is not verified yet.",
+            detail: "Open the link in the verification mail we sent you (POST /verification-mail sends a new one), then sign in again.",
+            statusCode: StatusCodes.Status403Forbidden);
+
     /// <summary>A dependency is down: worth retrying shortly, and nothing was kept.</summary>
     public static IResult Unavailable(string detail) =>
         new WithRetryAfter(Results.Problem(

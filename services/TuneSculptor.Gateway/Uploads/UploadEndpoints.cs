@@ -19,6 +19,7 @@ public static class UploadEndpoints
             .Produces<AcceptedUpload>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
@@ -33,6 +34,12 @@ public static class UploadEndpoints
         HttpContext context, ClaimsPrincipal user, VideoSubmission submission, IConnection broker,
         IOptions<UploadOptions> options, CancellationToken cancellationToken)
     {
+        // Mail goes only to verified addresses (the conversion's mail included): refused before anything is read.
+        if (!user.IsEmailVerified())
+        {
+            return Problems.AddressNotVerified();
+        }
+
         if (UploadForm.Of(context.Request) is not { } form)
         {
             return Problems.BadRequest("Send the video as multipart/form-data, in a part named 'file'.");

@@ -60,10 +60,40 @@ async function register(email, password) {
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({ email, password }),
   });
-  if (response.status !== 201) {
+  if (response.status !== 202) {
     throw new Error(await problemText(response, `The account could not be created (${response.status}).`));
   }
-  await signIn(email, password);
+  // The same answer whether or not the address had an account: what follows is in the mail.
+  const received = await response.json();
+  $("password").value = "";
+  $("sign-in-message").classList.add("ok");
+  $("sign-in-message").textContent = `Check your mail: ${received.detail}`;
+}
+
+// What the token says about the caller (it is signed: the gateway checks it, the page only reads it).
+function claims() {
+  try {
+    const payload = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    return JSON.parse(atob(payload));
+  } catch {
+    return {};
+  }
+}
+
+async function resendVerification() {
+  const message = $("resend-message");
+  const button = $("resend");
+  button.disabled = true;
+  try {
+    const response = await api("/verification-mail", { method: "POST" });
+    message.textContent = response.status === 202
+      ? "Sent: look for the newest mail. Links in earlier mails no longer work."
+      : await problemText(response, `The mail could not be sent (${response.status}).`);
+  } catch (error) {
+    if (error.message !== "signed out") message.textContent = error.message;
+  } finally {
+    button.disabled = false;
+  }
 }
 
 function signOut(message = "") {
@@ -87,6 +117,11 @@ async function showSignedIn() {
   if (!response.ok) throw new Error(`The gateway answered ${response.status}.`);
   $("account-email").textContent = (await response.json()).email;
   $("sign-in-message").textContent = "";
+  // Until the address is verified uploads are refused: the banner says what to do instead.
+  const verified = claims().email_verified === true;
+  $("verify-banner").hidden = verified;
+  $("upload-section").hidden = !verified;
+  $("resend-message").textContent = "";
   $("signed-out").hidden = true;
   $("account").hidden = false;
   $("signed-in").hidden = false;
@@ -105,6 +140,7 @@ function onSignInForm(action) {
       return;
     }
     message.textContent = "";
+    message.classList.remove("ok");
     try {
       await action(email, password);
     } catch (error) {
@@ -348,6 +384,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("sign-in-form").addEventListener("submit", onSignInForm(signIn));
   $("register").addEventListener("click", onSignInForm(register));
   $("sign-out").addEventListener("click", () => signOut());
+  $("resend").addEventListener("click", resendVerification);
   setUpUploads();
   if (token) {
     showSignedIn().catch(() => signOut());

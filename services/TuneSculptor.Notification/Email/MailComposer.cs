@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Options;
 using MimeKit;
@@ -10,9 +11,10 @@ namespace TuneSculptor.Notification.Email;
 
 /// <summary>
 /// Writes the mails, in plain text and HTML. File names and reasons come from users and files: in HTML they are
-/// encoded, never markup.
+/// encoded, never markup; file names are also shortened, cleaned and quoted (<see cref="MailText"/>).
 /// </summary>
-public sealed class MailComposer(IOptions<NotificationOptions> options, IOptions<RetentionOptions> retention, DownloadLinks links)
+public sealed class MailComposer(
+    IOptions<NotificationOptions> options, IOptions<RetentionOptions> retention, DownloadLinks links, VerificationLinks verificationLinks)
 {
     /// <summary>The mail with the link that downloads the mp3 as it is, signed in or not, until the file expires.</summary>
     /// <param name="ownerId">Whose mp3 it is: the link is bound to them.</param>
@@ -27,11 +29,11 @@ public sealed class MailComposer(IOptions<NotificationOptions> options, IOptions
         var keptFor = retention.Value.DescribeMaxAge();
         return Compose(
             ready.OwnerEmail,
-            $"Your mp3 of “{ready.FileName}” is ready",
+            $"Your mp3 of {MailText.QuotedFileName(ready.FileName)} is ready",
             $"""
             Hello,
 
-            your video “{ready.FileName}” is now an mp3. Download it here, on any device, no sign-in needed:
+            your video {MailText.QuotedFileName(ready.FileName)} is now an mp3. Download it here, on any device, no sign-in needed:
 
             {link}
 
@@ -42,7 +44,7 @@ public sealed class MailComposer(IOptions<NotificationOptions> options, IOptions
             """,
             $"""
             <p>Hello,</p>
-            <p>your video “{Html(ready.FileName)}” is now an mp3. Download it here, on any device, no sign-in needed:</p>
+            <p>your video {MailText.HtmlFileName(ready.FileName)} is now an mp3. Download it here, on any device, no sign-in needed:</p>
             <p><a href="{Html(link)}">{Html(link)}</a></p>
             <p>The file and this link are kept for {Html(keptFor)}. Anyone with the link can download the file: share it
             only with people you mean to.</p>
@@ -52,11 +54,11 @@ public sealed class MailComposer(IOptions<NotificationOptions> options, IOptions
 
     public MimeMessage Failed(ConversionFailed failed) => Compose(
         failed.OwnerEmail,
-        $"We could not convert “{failed.FileName}”",
+        $"We could not convert {MailText.QuotedFileName(failed.FileName)}",
         $"""
         Hello,
 
-        we could not turn your video “{failed.FileName}” into an mp3:
+        we could not turn your video {MailText.QuotedFileName(failed.FileName)} into an mp3:
 
         {failed.Reason}
 
@@ -64,8 +66,63 @@ public sealed class MailComposer(IOptions<NotificationOptions> options, IOptions
         """,
         $"""
         <p>Hello,</p>
-        <p>we could not turn your video “{Html(failed.FileName)}” into an mp3:</p>
+        <p>we could not turn your video {MailText.HtmlFileName(failed.FileName)} into an mp3:</p>
         <p>{Html(failed.Reason)}</p>
+        <p>TuneSculptor</p>
+        """);
+
+    /// <summary>The mail with the link that verifies a new account's address.</summary>
+    public MimeMessage Verification(VerificationMailRequested request)
+    {
+        var link = verificationLinks.For(options.Value.PublicBaseUrl, request.AccountId, request.Nonce, request.RequestedAt);
+        var lifetime = verificationLinks.Lifetime;
+        var validFor = lifetime.TotalHours >= 1
+            ? string.Create(CultureInfo.InvariantCulture, $"{lifetime.TotalHours:0.#} hours")
+            : string.Create(CultureInfo.InvariantCulture, $"{lifetime.TotalMinutes:0} minutes");
+        return Compose(
+            request.Email,
+            "Verify your email address for TuneSculptor",
+            $"""
+            Hello,
+
+            someone, hopefully you, created a TuneSculptor account with this address. Open this link to verify it:
+
+            {link}
+
+            The link works for {validFor}, once. If you did not create the account, ignore this mail: without the
+            link nothing is ever sent to this address again.
+
+            TuneSculptor
+            """,
+            $"""
+            <p>Hello,</p>
+            <p>someone, hopefully you, created a TuneSculptor account with this address. Open this link to verify it:</p>
+            <p><a href="{Html(link)}">{Html(link)}</a></p>
+            <p>The link works for {Html(validFor)}, once. If you did not create the account, ignore this mail: without
+            the link nothing is ever sent to this address again.</p>
+            <p>TuneSculptor</p>
+            """);
+    }
+
+    /// <summary>To an account's owner: someone tried to register their address. Nothing in it changes anything.</summary>
+    public MimeMessage RegistrationAttempt(RegistrationAttempted attempt) => Compose(
+        attempt.Email,
+        "Someone tried to register with your address",
+        """
+        Hello,
+
+        someone just tried to create a TuneSculptor account with this address, which has an account already.
+        Nothing was changed: your account and password are as they were.
+
+        If it was you, sign in with your password instead. If not, you need not do anything.
+
+        TuneSculptor
+        """,
+        """
+        <p>Hello,</p>
+        <p>someone just tried to create a TuneSculptor account with this address, which has an account already.
+        Nothing was changed: your account and password are as they were.</p>
+        <p>If it was you, sign in with your password instead. If not, you need not do anything.</p>
         <p>TuneSculptor</p>
         """);
 

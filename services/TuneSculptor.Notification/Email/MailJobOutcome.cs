@@ -13,7 +13,8 @@ namespace TuneSculptor.Notification.Email;
 public sealed partial class MailJobOutcome(
     INotificationLog notifications,
     MailComposer composer,
-    MailSender sender,
+    CappedMailSender sender,
+    AuthAddresses addresses,
     ILogger<MailJobOutcome> logger) : IMessageHandler<Mp3Ready>, IMessageHandler<ConversionFailed>
 {
     public Task HandleAsync(Mp3Ready message, CancellationToken cancellationToken) =>
@@ -46,11 +47,24 @@ public sealed partial class MailJobOutcome(
             return;
         }
 
+        // The gateway takes uploads only from verified addresses; this holds even if a job came some other way.
+        if (!await addresses.IsVerifiedAsync(job.OwnerId, cancellationToken))
+        {
+            LogUnverified(jobId);
+            await notifications.MarkNotifiedAsync(jobId, cancellationToken);
+            return;
+        }
+
         var mail = compose(job);
-        await sender.SendAsync(mail, jobId, cancellationToken);
-        // A crash between the two lines above and below mails the user once more, never zero times.
+        var recipient = mail.To.Mailboxes.Single().Address;
+        // A crash between sending and recording mails the user once more, never zero times. Over the recipient's
+        // cap the mail is dropped, and recorded as done: retrying it would only be refused again.
+        var sent = await sender.SendAsync(mail, recipient, "job", jobId, cancellationToken);
         await notifications.MarkNotifiedAsync(jobId, cancellationToken);
-        LogMailed(jobId, mail.Subject ?? string.Empty);
+        if (sent)
+        {
+            LogMailed(jobId, mail.Subject ?? string.Empty);
+        }
     }
 
     /// <summary>Nobody else to tell: the message stays in the dead-letter queue for an operator, and the log says why.</summary>
@@ -62,6 +76,9 @@ public sealed partial class MailJobOutcome(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: mailed \"{Subject}\"")]
     private partial void LogMailed(JobId jobId, string subject);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: its owner's address is not verified: not mailed")]
+    private partial void LogUnverified(JobId jobId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} was deleted by its owner: not mailed")]
     private partial void LogDeleted(JobId jobId);

@@ -10,14 +10,14 @@ namespace TuneSculptor.Notification.Email;
 
 /// <summary>
 /// Sends one message over SMTP, telling a refused recipient (permanent) from a passing failure; each send is an
-/// <c>smtp send</c> span in the job's trace.
+/// <c>smtp send</c> span in the job's (or account mail's) trace.
 /// </summary>
 public sealed class MailSender(SmtpConnector connector, ServiceTelemetry telemetry)
 {
-    public async Task SendAsync(MimeMessage message, JobId jobId, CancellationToken cancellationToken)
+    public async Task SendAsync(MimeMessage message, JobId? jobId, CancellationToken cancellationToken)
     {
         using var activity = telemetry.ActivitySource.StartActivity("smtp send", ActivityKind.Client)?
-            .SetTag(JobTelemetry.JobIdTag, jobId.ToString())
+            .SetTag(JobTelemetry.JobIdTag, jobId?.ToString())
             .SetTag("server.address", connector.Settings.Host)
             .SetTag("server.port", connector.Settings.Port);
         try

@@ -12,6 +12,10 @@ public sealed class NotificationOptions
     [Url]
     public string PublicBaseUrl { get; set; } = string.Empty;
 
+    /// <summary>Mails of every kind to one address in any hour; more are not sent (logged, counted).</summary>
+    [Range(1, 10_000)]
+    public int MailsPerRecipientPerHour { get; set; } = 10;
+
     [Required]
     public string From { get; set; } = "TuneSculptor <no-reply@tunesculptor.local>";
 }

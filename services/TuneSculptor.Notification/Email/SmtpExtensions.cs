@@ -21,6 +21,9 @@ public static class SmtpExtensions
         builder.Services.AddSingleton(services => new SmtpConnector(settings, services.GetRequiredService<ILogger<SmtpConnector>>()));
         builder.Services.AddSingleton<MailComposer>();
         builder.Services.AddSingleton<MailSender>();
+        builder.Services.AddSingleton<RecipientMailCap>();
+        builder.Services.AddSingleton<CappedMailSender>();
+        builder.Services.AddHttpClient<AuthAddresses>(client => client.BaseAddress = AuthAddresses.BaseAddress);
         builder.Services.AddSingleton<SmtpGreetingCheck>();
         return builder.AddDependencyCheck(
             HealthCheckName,

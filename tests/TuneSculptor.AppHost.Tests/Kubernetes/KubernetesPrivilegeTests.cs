@@ -113,7 +113,7 @@ public sealed partial class KubernetesPrivilegeTests(PublishedKubernetes publish
         Assert.Equal(["/"], definitions.GetProperty("vhosts").EnumerateArray().Select(v => v.GetProperty("name").GetString()));
 
         var connections = ConnectionStrings(objects).Where(c => c.Value.StartsWith("amqp://", StringComparison.Ordinal)).ToList();
-        Assert.Equal(["converter", "gateway", "notification"], connections.Select(c => c.Service).Order(StringComparer.Ordinal));
+        Assert.Equal(["auth", "converter", "gateway", "notification"], connections.Select(c => c.Service).Order(StringComparer.Ordinal));
         foreach (var (service, _, value) in connections)
         {
             var uri = new Uri(value);
@@ -189,11 +189,11 @@ public sealed partial class KubernetesPrivilegeTests(PublishedKubernetes publish
 
         AssertAdmitted(traffic, "mysql", 3306, ["auth"]);
         AssertAdmitted(traffic, "mongodb", 27017, ["converter", "gateway", "mongodb", "mongodb-init", "notification"]);
-        AssertAdmitted(traffic, "rabbitmq", 5672, ["converter", "gateway", "notification"]);
+        AssertAdmitted(traffic, "rabbitmq", 5672, ["auth", "converter", "gateway", "notification"]);
         AssertAdmitted(traffic, "rabbitmq", 15672, [.. keda ? new[] { KedaOperator.ToString() } : [], .. management ? new[] { IngressController.ToString() } : []]);
         AssertAdmitted(traffic, "mail", 25, ["notification"]);
         // Auth believes the X-Forwarded-For of pods: only its callers may reach it.
-        AssertAdmitted(traffic, "auth", 8080, ["gateway"]);
+        AssertAdmitted(traffic, "auth", 8080, ["gateway", "notification"]);
         // No other port of a server is open to anyone (probes come from the node, which policies do not govern).
         AssertAdmitted(traffic, "rabbitmq", 25672, []);
         AssertAdmitted(traffic, "mongodb", 27018, []);

@@ -50,7 +50,7 @@ public sealed partial class KubernetesSecretTests(PublishedKubernetes published)
             var afterApp = await RotateAsync(overlay, keda, "rabbitmq-password", "rotated-password-0123456789");
             Assert.Equal("rotated-password-0123456789", SecretValue(afterApp, "rabbitmq-password", "value"));
             Assert.Equal(kedaHost, SecretValue(afterApp, "rabbitmq-keda", "host"));
-            Assert.Equal(["Deployment converter", "Deployment gateway", "Deployment notification", "StatefulSet rabbitmq"], Changed(before, afterApp));
+            Assert.Equal(["Deployment auth", "Deployment converter", "Deployment gateway", "Deployment notification", "StatefulSet rabbitmq"], Changed(before, afterApp));
 
             // KEDA's: its URL is rebuilt, and only KEDA's authentication and the broker change.
             var afterKeda = await RotateAsync(overlay, keda, "rabbitmq-keda-password", "rotated-keda-0123456789");

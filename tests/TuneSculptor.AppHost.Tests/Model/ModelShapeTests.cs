@@ -96,10 +96,10 @@ public sealed partial class ModelShapeTests
         // The official images: the wiring does not depend on where images come from, and nothing is pulled.
         var resources = await BuildModelAsync($"--INFRASTRUCTURE_RUNTIME={runtime}", "--INFRASTRUCTURE_IMAGES=official");
 
-        Assert.Equal(["auth-signing-key", "authdb"], References(resources["auth"]));
+        Assert.Equal(["auth-signing-key", "authdb", "rabbitmq"], References(resources["auth"]));
         Assert.Equal(["auth", "link-signing-key", "media", "rabbitmq"], References(resources["gateway"]));
         Assert.Equal(["media", "rabbitmq"], References(resources["converter"]));
-        Assert.Equal(["gateway", "link-signing-key", "mail", "media", "rabbitmq"], References(resources["notification"]));
+        Assert.Equal(["auth", "gateway", "link-signing-key", "mail", "media", "rabbitmq"], References(resources["notification"]));
         Assert.IsType<MySqlServerDatabaseResource>(resources["authdb"]);
         Assert.IsType<MongoDBServerDatabaseResource>(resources["media"]);
     }

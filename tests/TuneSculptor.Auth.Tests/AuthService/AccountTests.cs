@@ -12,19 +12,37 @@ public sealed class AccountTests(AuthServiceFixture auth, MariaDbServer mariaDb)
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task An_email_already_taken_in_any_case_is_a_conflict()
+    public async Task An_email_already_taken_in_any_case_is_answered_like_a_new_one_and_changes_nothing()
     {
         using var client = auth.CreateClient();
         var email = GatewayClient.UniqueEmail("Case");
         using var first = await client.RegisterAsync(email, "first password", Cancellation);
-        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
-
         using var again = await client.RegisterAsync($"  {email.ToUpperInvariant()} ", "second password", Cancellation);
 
-        await AssertProblemAsync(again, HttpStatusCode.Conflict);
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+        Assert.Equal(await first.Content.ReadAsStringAsync(Cancellation), await again.Content.ReadAsStringAsync(Cancellation));
         // The first account is untouched, and logging in ignores the case as well.
         await client.LoginForTokenAsync(email.ToUpperInvariant(), "first password", Cancellation);
+        using var second = await client.LoginAsync(email, "second password", Cancellation);
+        Assert.Equal(HttpStatusCode.Unauthorized, second.StatusCode);
     }
+
+    [Fact]
+    public async Task A_new_account_s_token_says_its_address_is_unverified_and_the_development_account_s_that_it_is()
+    {
+        using var client = auth.CreateClient();
+        var (_, token) = await client.SignUpUnverifiedAsync(Cancellation);
+        var developer = await client.LoginForTokenAsync("personalprojectsample@gmail.com", "Admin123", Cancellation);
+
+        Assert.False(Claims(token).GetProperty("email_verified").GetBoolean());
+        Assert.True(Claims(developer).GetProperty("email_verified").GetBoolean());
+    }
+
+    private static JsonElement Claims(string token) =>
+        JsonDocument.Parse(Convert.FromBase64String(Pad(token.Split('.')[1].Replace('-', '+').Replace('_', '/')))).RootElement;
+
+    private static string Pad(string base64) => base64.PadRight(base64.Length + (4 - base64.Length % 4) % 4, '=');
 
     [Theory]
     [InlineData("not-an-email", "long enough password", "email")]
@@ -55,7 +73,7 @@ public sealed class AccountTests(AuthServiceFixture auth, MariaDbServer mariaDb)
     public async Task A_wrong_password_and_an_unknown_user_get_the_same_answer()
     {
         using var client = auth.CreateClient();
-        var (email, _) = await client.SignUpAsync(Cancellation);
+        var (email, _) = await client.SignUpUnverifiedAsync(Cancellation);
 
         using var wrongPassword = await client.LoginAsync(email, "not the password", Cancellation);
         using var unknownUser = await client.LoginAsync(GatewayClient.UniqueEmail("nobody"), "not the password", Cancellation);
@@ -91,7 +109,7 @@ public sealed class AccountTests(AuthServiceFixture auth, MariaDbServer mariaDb)
     {
         // A new service on an empty database: readiness must wait for the account, which is created (and its
         // password hashed) after the migrations.
-        await using var service = new AuthServiceFactory(await mariaDb.CreateDatabaseAsync(Cancellation));
+        await using var service = new AuthServiceFactory(await mariaDb.CreateDatabaseAsync(Cancellation), auth.Broker);
         using var client = new GatewayClient(await service.CreateReadyClientAsync(Cancellation));
 
         await client.LoginForTokenAsync("personalprojectsample@gmail.com", "Admin123", Cancellation);
@@ -127,17 +145,17 @@ public sealed class AccountTests(AuthServiceFixture auth, MariaDbServer mariaDb)
         var connectionString = await mariaDb.CreateDatabaseAsync(Cancellation);
         string email;
         List<(int Version, string Name, DateTime AppliedAt)> before;
-        await using (var first = new AuthServiceFactory(connectionString))
+        await using (var first = new AuthServiceFactory(connectionString, auth.Broker))
         {
             using var client = new GatewayClient(await first.CreateReadyClientAsync(Cancellation));
-            (email, _) = await client.SignUpAsync(Cancellation);
+            (email, _) = await client.SignUpUnverifiedAsync(Cancellation);
             before = await ReadMigrationsAsync(connectionString);
-            Assert.Equal([1, 2, 3, 4], before.Select(m => m.Version));
+            Assert.Equal([1, 2, 3, 4, 5], before.Select(m => m.Version));
             // applied_at comes from the column's default: the server's clock, in UTC.
             Assert.All(before, m => Assert.InRange(m.AppliedAt, DateTime.UtcNow.AddMinutes(-5), DateTime.UtcNow.AddMinutes(1)));
         }
 
-        await using var restarted = new AuthServiceFactory(connectionString);
+        await using var restarted = new AuthServiceFactory(connectionString, auth.Broker);
         using var again = new GatewayClient(await restarted.CreateReadyClientAsync(Cancellation));
 
         Assert.Equal(before, await ReadMigrationsAsync(connectionString));

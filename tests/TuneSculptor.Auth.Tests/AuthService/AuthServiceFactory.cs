@@ -6,19 +6,21 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TuneSculptor.Auth.Tokens;
+using TuneSculptor.Tests.Shared;
 
 namespace TuneSculptor.Auth.Tests.AuthService;
 
 /// <summary>
 /// The auth service in-process, as the AppHost runs it in Development (the development account is seeded), on the
-/// database <paramref name="connectionString"/> names, with <paramref name="settings"/> on top of its own. Its log goes
-/// to the output of the test that caused it, shown when that test fails. (The factory's type argument only names auth's
+/// database <paramref name="connectionString"/> names, queueing account mails on <paramref name="broker"/>, with
+/// <paramref name="settings"/> on top of its own. Its log goes to the output of the test that caused it, shown when that test fails. (The factory's type argument only names auth's
 /// assembly: <c>Program</c> would be ambiguous here, since the AppHost, referenced through TuneSculptor.Testing, has one.)
 /// Requests come from <paramref name="peer"/>, loopback unless given: where the gateway calls from in Development, which
 /// trusts loopback's <c>X-Forwarded-For</c>. <paramref name="services"/> may wrap a service, e.g. to count its calls.
 /// </summary>
 public sealed class AuthServiceFactory(
     string connectionString,
+    RabbitMQBroker broker,
     IReadOnlyDictionary<string, string>? settings = null,
     IPAddress? peer = null,
     Action<IServiceCollection>? services = null)
@@ -52,6 +54,7 @@ public sealed class AuthServiceFactory(
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("ConnectionStrings:authdb", connectionString);
+        builder.UseSetting("ConnectionStrings:rabbitmq", broker.ConnectionString);
         foreach (var (name, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(name, value);

@@ -1,9 +1,10 @@
 using TuneSculptor.Testing;
+using TuneSculptor.Tests.Shared;
 
 namespace TuneSculptor.Auth.Tests.AuthService;
 
 /// <summary>The auth service in-process on a database of its own, started once for a test class and ready.</summary>
-public sealed class AuthServiceFixture(MariaDbServer mariaDb) : IAsyncLifetime
+public sealed class AuthServiceFixture(MariaDbServer mariaDb, RabbitMQBroker broker) : IAsyncLifetime
 {
     private AuthServiceFactory? _service;
 
@@ -15,7 +16,7 @@ public sealed class AuthServiceFixture(MariaDbServer mariaDb) : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         ConnectionString = await mariaDb.CreateDatabaseAsync(TestContext.Current.CancellationToken);
-        _service = new AuthServiceFactory(ConnectionString);
+        _service = new AuthServiceFactory(ConnectionString, broker);
         (await _service.CreateReadyClientAsync(TestContext.Current.CancellationToken)).Dispose();
     }
 
@@ -24,6 +25,8 @@ public sealed class AuthServiceFixture(MariaDbServer mariaDb) : IAsyncLifetime
 
     /// <summary>The <c>/register</c> and <c>/login</c> routes, which auth answers as the gateway forwards them.</summary>
     public GatewayClient CreateClient() => new(CreateHttpClient());
+
+    public RabbitMQBroker Broker => broker;
 
     public async ValueTask DisposeAsync()
     {

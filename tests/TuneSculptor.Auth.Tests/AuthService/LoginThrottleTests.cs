@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MySqlConnector;
 using TuneSculptor.Auth.Accounts;
 using TuneSculptor.Testing;
+using TuneSculptor.Tests.Shared;
 
 namespace TuneSculptor.Auth.Tests.AuthService;
 
@@ -13,7 +14,7 @@ namespace TuneSculptor.Auth.Tests.AuthService;
 /// on an auth and a database of its own. Client addresses arrive as the gateway sends them, in <c>X-Forwarded-For</c>
 /// (that the gateway does is tested through it, in the system tests).
 /// </summary>
-public sealed class LoginThrottleTests(MariaDbServer mariaDb) : IAsyncDisposable
+public sealed class LoginThrottleTests(MariaDbServer mariaDb, RabbitMQBroker broker) : IAsyncDisposable
 {
     private const string Password = "correct horse battery";
 
@@ -38,7 +39,7 @@ public sealed class LoginThrottleTests(MariaDbServer mariaDb) : IAsyncDisposable
         var hasher = new CountingHasher();
         // A long window: a slow machine must not let a second window's worth through.
         using var client = await StartAsync(new() { ["PairFailures"] = $"{limit}", ["Window"] = "00:10:00" }, hasher: hasher);
-        var (email, _) = await client.SignUpAsync(Cancellation);
+        var (email, _) = await client.SignUpUnverifiedAsync(Cancellation);
         var hashedBefore = hasher.Verifications;
 
         var answers = await Task.WhenAll(Enumerable.Range(0, guesses).Select(async i =>
@@ -63,7 +64,7 @@ public sealed class LoginThrottleTests(MariaDbServer mariaDb) : IAsyncDisposable
         using var client = await StartAsync(
             new() { ["PairFailures"] = $"{limit}", ["Window"] = Window.ToString() },
             other: forwardedHeadersEnabled ? new() { ["FORWARDEDHEADERS_ENABLED"] = "true" } : null);
-        var (email, _) = await client.SignUpAsync(Cancellation);
+        var (email, _) = await client.SignUpUnverifiedAsync(Cancellation);
         for (var i = 0; i < limit; i++)
         {
             using var wrong = await client.LoginAsync(email, "wrong password", Cancellation, Stranger);
@@ -103,7 +104,7 @@ public sealed class LoginThrottleTests(MariaDbServer mariaDb) : IAsyncDisposable
             ["AccountBackoff"] = "00:00:01",
             ["AccountBackoffCap"] = "00:00:04",
         }, other: new() { ["Auth:PasswordHashIterations"] = "1000" });
-        var (email, _) = await client.SignUpAsync(Cancellation);
+        var (email, _) = await client.SignUpUnverifiedAsync(Cancellation);
 
         var steps = new List<double>();
         for (var i = 1; i <= 5; i++)
@@ -137,7 +138,7 @@ public sealed class LoginThrottleTests(MariaDbServer mariaDb) : IAsyncDisposable
     {
         const int limit = 6;
         using var client = await StartAsync(new() { ["AddressFailures"] = $"{limit}", ["Window"] = Window.ToString() });
-        var (email, _) = await client.SignUpAsync(Cancellation);
+        var (email, _) = await client.SignUpUnverifiedAsync(Cancellation);
         for (var i = 0; i < limit; i++)
         {
             using var wrong = await client.LoginAsync(GatewayClient.UniqueEmail("spray"), "guess", Cancellation, Stranger);
@@ -175,7 +176,7 @@ public sealed class LoginThrottleTests(MariaDbServer mariaDb) : IAsyncDisposable
             new() { ["PairFailures"] = $"{limit}", ["Window"] = "00:10:00" },
             peer: IPAddress.Parse("192.0.2.50"),
             other: forwardedHeadersEnabled ? new() { ["FORWARDEDHEADERS_ENABLED"] = "true" } : null);
-        var (email, _) = await client.SignUpAsync(Cancellation);
+        var (email, _) = await client.SignUpUnverifiedAsync(Cancellation);
         for (var i = 0; i < limit; i++)
         {
             using var wrong = await client.LoginAsync(email, "wrong password", Cancellation, $"203.0.113.{i + 1}");
@@ -209,7 +210,7 @@ public sealed class LoginThrottleTests(MariaDbServer mariaDb) : IAsyncDisposable
             settings[name] = value;
         }
 
-        var service = new AuthServiceFactory(_connectionString, settings, peer, services =>
+        var service = new AuthServiceFactory(_connectionString, broker, settings, peer, services =>
         {
             if (hasher is not null)
             {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using RabbitMQ.Client;
 using TuneSculptor.Contracts;
+using TuneSculptor.Tests.Shared;
 
 namespace TuneSculptor.Messaging.Tests.Harness;
 

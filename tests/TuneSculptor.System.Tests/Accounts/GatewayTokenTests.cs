@@ -12,7 +12,7 @@ namespace TuneSculptor.System.Tests.Accounts;
 [Collection(typeof(SystemCollection))]
 public sealed class GatewayTokenTests(SystemFixture fixture) : IAsyncLifetime
 {
-    private readonly GatewayClient _gateway = new(fixture.System.GetHttpEndpoint("gateway"));
+    private readonly GatewayClient _gateway = new(fixture.System.GetHttpEndpoint("gateway"), mail: fixture.System.GetHttpEndpoint("mail"));
     private TokenForger _forger = null!;
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;

@@ -28,7 +28,7 @@ public sealed class LoginThrottleTests : IAsyncLifetime
             HostProcessSystem.SetServiceEnvironment(builder, "auth", "Auth__LoginThrottle__Window", Window.ToString());
         }, Cancellation);
         await _system.WaitForHealthyAsync(Cancellation);
-        _gateway = new GatewayClient(_system.GetHttpEndpoint("gateway"));
+        _gateway = new GatewayClient(_system.GetHttpEndpoint("gateway"), mail: _system.GetHttpEndpoint("mail"));
     }
 
     [Fact]

@@ -67,7 +67,7 @@ public sealed class PodmanSystemTests
 
     private static async Task ConvertOneVideoAsync(HostProcessSystem system)
     {
-        using var gateway = new GatewayClient(system.GetHttpEndpoint("gateway"));
+        using var gateway = new GatewayClient(system.GetHttpEndpoint("gateway"), mail: system.GetHttpEndpoint("mail"));
         using var mail = new MailBox(system.GetHttpEndpoint("mail"));
         using var media = new MediaSamples();
         var (email, token) = await gateway.SignUpAsync(Cancellation);

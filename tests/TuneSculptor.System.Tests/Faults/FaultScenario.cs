@@ -14,7 +14,7 @@ public sealed partial class FaultScenario(FaultSystemFixture fixture) : IDisposa
 
     public HostProcessSystem System => fixture.System;
 
-    public GatewayClient Gateway { get; } = new(fixture.System.GetHttpEndpoint("gateway"));
+    public GatewayClient Gateway { get; } = new(fixture.System.GetHttpEndpoint("gateway"), mail: fixture.System.GetHttpEndpoint("mail"));
 
     public MailBox Mail { get; } = new(fixture.System.GetHttpEndpoint("mail"));
 

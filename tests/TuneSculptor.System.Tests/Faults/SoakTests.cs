@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using TuneSculptor.System.Tests.Harness;
+using TuneSculptor.Testing;
 
 namespace TuneSculptor.System.Tests.Faults;
 
@@ -74,7 +75,7 @@ public sealed class SoakTests(FaultSystemFixture fixture) : IDisposable
         }
 
         await _scenario.WaitUntilQueuesAreEmptyAsync(Cancellation);
-        var mails = new List<Pipeline.MailBox.Mail>();
+        var mails = new List<MailBox.Mail>();
         foreach (var user in users)
         {
             mails.AddRange(await _scenario.Mail.WaitForMailsAsync(user.Email, JobsPerUser, FaultScenario.JobTimeout, Cancellation));

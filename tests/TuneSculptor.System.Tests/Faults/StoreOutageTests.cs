@@ -28,7 +28,7 @@ public sealed class StoreOutageTests(FaultSystemFixture fixture) : IDisposable
         {
             // Every delivery fails (5 s to find no server, then a short wait), and the last one cannot record it.
             await _scenario.WaitForLogAsync("converter", mark, $"Job {jobId} on video failed on its last attempt ({SystemFixture.DeliveryLimit + 1})", FaultScenario.JobTimeout, Cancellation);
-            await _scenario.WaitForLogAsync("converter", mark, $"Recording the failure of job {jobId} on video failed; trying again", FaultScenario.RecoveryTimeout, Cancellation);
+            await _scenario.WaitForLogAsync("converter", mark, $"Recording the failure of Job {jobId} on video failed; trying again", FaultScenario.RecoveryTimeout, Cancellation);
         }, FaultScenario.RecoveryTimeout, Cancellation, "gateway", "converter", "notification");
 
         var job = await _scenario.WaitForJobAsync(token, jobId, FaultScenario.JobTimeout, Cancellation);

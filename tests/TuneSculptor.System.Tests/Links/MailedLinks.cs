@@ -20,7 +20,7 @@ public sealed class MailedLinks(HostProcessSystem system) : IDisposable
     // Nobody signed in: no Authorization header is ever set on it.
     private readonly HttpClient _anonymous = new() { Timeout = TimeSpan.FromSeconds(30) };
 
-    public GatewayClient Gateway { get; } = new(system.GetHttpEndpoint("gateway"));
+    public GatewayClient Gateway { get; } = new(system.GetHttpEndpoint("gateway"), mail: system.GetHttpEndpoint("mail"));
 
     public MailBox Mail { get; } = new(system.GetHttpEndpoint("mail"));
 

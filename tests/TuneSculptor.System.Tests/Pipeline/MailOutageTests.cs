@@ -17,7 +17,7 @@ public sealed class MailOutageTests(SystemFixture fixture) : IDisposable
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
     private const string DeadLetters = "mp3.dead-letter";
 
-    private readonly GatewayClient _gateway = new(fixture.System.GetHttpEndpoint("gateway"));
+    private readonly GatewayClient _gateway = new(fixture.System.GetHttpEndpoint("gateway"), mail: fixture.System.GetHttpEndpoint("mail"));
     private readonly MediaSamples _media = new();
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;

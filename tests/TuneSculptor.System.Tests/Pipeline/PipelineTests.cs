@@ -15,7 +15,7 @@ public sealed class PipelineTests(SystemFixture fixture) : IDisposable
 {
     private static readonly TimeSpan JobTimeout = TimeSpan.FromSeconds(90);
 
-    private readonly GatewayClient _gateway = new(fixture.System.GetHttpEndpoint("gateway"));
+    private readonly GatewayClient _gateway = new(fixture.System.GetHttpEndpoint("gateway"), mail: fixture.System.GetHttpEndpoint("mail"));
     private readonly MailBox _mail = new(fixture.System.GetHttpEndpoint("mail"));
     private readonly MediaSamples _media = new();
 

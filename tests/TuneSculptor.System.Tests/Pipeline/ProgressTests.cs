@@ -10,7 +10,7 @@ public sealed class ProgressTests(SystemFixture fixture) : IDisposable
 {
     private static readonly TimeSpan JobTimeout = TimeSpan.FromSeconds(180);
 
-    private readonly GatewayClient _gateway = new(fixture.System.GetHttpEndpoint("gateway"));
+    private readonly GatewayClient _gateway = new(fixture.System.GetHttpEndpoint("gateway"), mail: fixture.System.GetHttpEndpoint("mail"));
     private readonly MediaSamples _media = new();
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;

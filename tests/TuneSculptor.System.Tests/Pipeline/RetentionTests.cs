@@ -33,7 +33,7 @@ public sealed class RetentionTests : IAsyncLifetime
     {
         _system = await HostProcessSystem.StartAsync(builder => SystemFixture.SetRetention(builder, MaxAge), Cancellation);
         await _system.WaitForHealthyAsync(Cancellation);
-        _gateway = new GatewayClient(_system.GetHttpEndpoint("gateway"));
+        _gateway = new GatewayClient(_system.GetHttpEndpoint("gateway"), mail: _system.GetHttpEndpoint("mail"));
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public sealed class UploadAvailabilityTests(SystemFixture fixture) : IDisposable
 {
     private static readonly TimeSpan RecoveryTimeout = TimeSpan.FromSeconds(90);
 
-    private readonly GatewayClient _gateway = new(fixture.System.GetHttpEndpoint("gateway"));
+    private readonly GatewayClient _gateway = new(fixture.System.GetHttpEndpoint("gateway"), mail: fixture.System.GetHttpEndpoint("mail"));
     private readonly MediaSamples _media = new();
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;

@@ -22,7 +22,7 @@ public sealed class BoundedInputTests(SystemFixture fixture) : IDisposable
     /// <summary>The gateway's upload body limit: the file limit plus room for the form (UploadOptions.FormOverhead).</summary>
     private const long MaxRequestBodySize = SystemFixture.MaxUploadSize + 16 * 1024;
 
-    private readonly GatewayClient _gateway = new(fixture.System.GetHttpEndpoint("gateway"));
+    private readonly GatewayClient _gateway = new(fixture.System.GetHttpEndpoint("gateway"), mail: fixture.System.GetHttpEndpoint("mail"));
     private readonly HttpClient _http = new() { BaseAddress = fixture.System.GetHttpEndpoint("gateway") };
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;

@@ -18,7 +18,7 @@ public sealed class LargeUploadTests(DefaultLimitsSystemFixture fixture) : IClas
     /// <summary>More than the MongoDB driver's batch (16 MB), so chunks reach the database while the upload runs.</summary>
     private const int SentBeforeGoing = 24 * 1024 * 1024;
 
-    private readonly GatewayClient _gateway = new(fixture.System.GetHttpEndpoint("gateway"), TimeSpan.FromMinutes(5));
+    private readonly GatewayClient _gateway = new(fixture.System.GetHttpEndpoint("gateway"), TimeSpan.FromMinutes(5), mail: fixture.System.GetHttpEndpoint("mail"));
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 

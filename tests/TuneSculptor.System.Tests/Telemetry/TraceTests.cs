@@ -20,7 +20,7 @@ public sealed class TraceTests(SystemFixture fixture) : IDisposable
     private static readonly string[] ExpectedSpans =
         ["POST /upload", "publish video", "deliver video", "ffmpeg encode", "publish mp3", "deliver mp3", "smtp send"];
 
-    private readonly GatewayClient _gateway = new(fixture.System.GetHttpEndpoint("gateway"));
+    private readonly GatewayClient _gateway = new(fixture.System.GetHttpEndpoint("gateway"), mail: fixture.System.GetHttpEndpoint("mail"));
     private readonly MailBox _mail = new(fixture.System.GetHttpEndpoint("mail"));
     private readonly MediaSamples _media = new();
 

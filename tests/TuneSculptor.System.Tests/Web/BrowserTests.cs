@@ -13,7 +13,7 @@ namespace TuneSculptor.System.Tests.Web;
 [Collection(typeof(SystemCollection))]
 public sealed class BrowserTests(SystemFixture fixture) : IAsyncLifetime
 {
-    private const string Password = "correct horse battery";
+    private const string Password = GatewayClient.Password;
     private static readonly float JobTimeoutMs = 90_000;
 
     private readonly Uri _gateway = fixture.System.GetHttpEndpoint("gateway");
@@ -39,11 +39,39 @@ public sealed class BrowserTests(SystemFixture fixture) : IAsyncLifetime
         Assert.Contains("script-src 'self'", headers["content-security-policy"]);
         Assert.Equal("nosniff", headers["x-content-type-options"]);
 
+        // Registering says "check your mail"; signing in before verifying shows the banner instead of the upload.
         var email = GatewayClient.UniqueEmail("browser");
         await page.FillAsync("#email", email);
         await page.FillAsync("#password", Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+        await Expect(page.Locator("#sign-in-message")).ToContainTextAsync("Check your mail");
+        await page.FillAsync("#password", Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await ExpectSignedInAsync(page, email);
+        await Expect(page.Locator("#verify-banner")).ToBeVisibleAsync();
+        await Expect(page.Locator("#upload-section")).ToBeHiddenAsync();
+        await Browser.ScreenshotAsync(page, "web-page-unverified");
+
+        // The mailed link, opened in the browser, says the address is verified and leads back to the page.
+        using (var gateway = new GatewayClient(_gateway, mail: fixture.System.GetHttpEndpoint("mail")))
+        {
+            var link = await gateway.VerificationLinkAsync(email, TestContext.Current.CancellationToken);
+            var verified = await page.GotoAsync(link);
+            Assert.Equal(200, verified!.Status);
+            await Expect(page.Locator("h2")).ToHaveTextAsync("Your address is verified.");
+            await page.GetByRole(AriaRole.Link, new() { Name = "Go to TuneSculptor" }).ClickAsync();
+        }
+
+        // The old token still says unverified: signing in again brings the upload.
+        await ExpectSignedInAsync(page, email);
+        await Expect(page.Locator("#verify-banner")).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.FillAsync("#email", email);
+        await page.FillAsync("#password", Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await ExpectSignedInAsync(page, email);
+        await Expect(page.Locator("#verify-banner")).ToBeHiddenAsync();
+        await Expect(page.Locator("#upload-section")).ToBeVisibleAsync();
 
         // The token outlives a reload; signing out forgets it; signing in brings the page back.
         await page.ReloadAsync();
@@ -126,7 +154,7 @@ public sealed class BrowserTests(SystemFixture fixture) : IAsyncLifetime
     public async Task The_mailed_link_downloads_in_a_browser_never_signed_in_and_after_a_delete_on_the_page_says_the_file_is_gone()
     {
         var cancellation = TestContext.Current.CancellationToken;
-        using var gateway = new GatewayClient(_gateway);
+        using var gateway = new GatewayClient(_gateway, mail: fixture.System.GetHttpEndpoint("mail"));
         using var mailBox = new MailBox(fixture.System.GetHttpEndpoint("mail"));
         var (email, token) = await gateway.SignUpAsync(cancellation);
         await gateway.UploadForJobAsync(token, await _media.VideoAsync("mp4"), cancellation);
@@ -209,11 +237,10 @@ public sealed class BrowserTests(SystemFixture fixture) : IAsyncLifetime
         await page.GotoAsync("/");
 
         // Keyboard only: into the form, type, submit with Enter.
-        var email = GatewayClient.UniqueEmail("keyboard");
-        using (var gateway = new GatewayClient(_gateway))
-        using (var registered = await gateway.RegisterAsync(email, Password, TestContext.Current.CancellationToken))
+        string email;
+        using (var gateway = new GatewayClient(_gateway, mail: fixture.System.GetHttpEndpoint("mail")))
         {
-            Assert.Equal(global::System.Net.HttpStatusCode.Created, registered.StatusCode);
+            (email, _) = await gateway.SignUpAsync(TestContext.Current.CancellationToken);
         }
 
         await page.Keyboard.PressAsync("Tab");
@@ -250,13 +277,19 @@ public sealed class BrowserTests(SystemFixture fixture) : IAsyncLifetime
 
     private static Task<string?> ActiveElementIdAsync(IPage page) => page.EvaluateAsync<string?>("() => document.activeElement?.id");
 
-    private static async Task SignUpAsync(IPage page)
+    /// <summary>A new account, verified through its mail, signed in on the page.</summary>
+    private async Task SignUpAsync(IPage page)
     {
+        string email;
+        using (var gateway = new GatewayClient(_gateway, mail: fixture.System.GetHttpEndpoint("mail")))
+        {
+            (email, _) = await gateway.SignUpAsync(TestContext.Current.CancellationToken);
+        }
+
         await page.GotoAsync("/");
-        var email = GatewayClient.UniqueEmail("browser");
         await page.FillAsync("#email", email);
         await page.FillAsync("#password", Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await ExpectSignedInAsync(page, email);
     }
 

@@ -19,7 +19,7 @@ public sealed class DependencyLossTests(SystemFixture fixture) : IDisposable
     private static readonly TimeSpan RecoveryTimeout = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(2);
 
-    private readonly GatewayClient _gateway = new(fixture.System.GetHttpEndpoint("gateway"));
+    private readonly GatewayClient _gateway = new(fixture.System.GetHttpEndpoint("gateway"), mail: fixture.System.GetHttpEndpoint("mail"));
     private readonly MediaSamples _media = new();
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
@@ -74,14 +74,8 @@ public sealed class DependencyLossTests(SystemFixture fixture) : IDisposable
     public async Task With_RabbitMQ_stopped_the_gateway_stays_ready_logins_and_downloads_work_and_uploads_answer_503()
     {
         // An mp3 made while everything runs, and the account's password to log in again during the outage.
-        var email = GatewayClient.UniqueEmail();
-        const string password = "correct horse battery";
-        using (var registered = await _gateway.RegisterAsync(email, password, Cancellation))
-        {
-            Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
-        }
-
-        var token = await _gateway.LoginForTokenAsync(email, password, Cancellation);
+        var (email, token) = await _gateway.SignUpAsync(Cancellation);
+        const string password = GatewayClient.Password;
         var video = await _media.VideoAsync("mp4");
         var job = await _gateway.WaitForJobAsync(token, await _gateway.UploadForJobAsync(token, video, Cancellation), JobTimeout, Cancellation);
         Assert.True(job.GetProperty("status").GetString() == "done", job.ToString());

@@ -14,7 +14,7 @@ public sealed class GatewayShutdownTests(SystemFixture fixture) : IDisposable
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
 
     // The upload is held longer than the client's default 30 s per request.
-    private readonly GatewayClient _gateway = new(fixture.System.GetHttpEndpoint("gateway"), Timeout * 2);
+    private readonly GatewayClient _gateway = new(fixture.System.GetHttpEndpoint("gateway"), Timeout * 2, mail: fixture.System.GetHttpEndpoint("mail"));
     private readonly MediaSamples _media = new();
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;

@@ -13,17 +13,26 @@ namespace TuneSculptor.Testing;
 /// </summary>
 public sealed class GatewayClient : IDisposable
 {
+    /// <summary>How long a verification mail may take to arrive.</summary>
+    public static readonly TimeSpan MailTimeout = TimeSpan.FromSeconds(60);
+
     private readonly HttpClient _http;
+    private readonly MailBox? _mail;
 
     /// <param name="gateway">The gateway's base address.</param>
     /// <param name="timeout">Per request; 30 s unless given (<see cref="Timeout.InfiniteTimeSpan"/> for large transfers).</param>
-    public GatewayClient(Uri gateway, TimeSpan? timeout = null)
-        : this(new HttpClient { BaseAddress = gateway, Timeout = timeout ?? TimeSpan.FromSeconds(30) })
+    /// <param name="mail">The system's smtp4dev, where <see cref="SignUpAsync"/> finds the verification link.</param>
+    public GatewayClient(Uri gateway, TimeSpan? timeout = null, Uri? mail = null)
+        : this(new HttpClient { BaseAddress = gateway, Timeout = timeout ?? TimeSpan.FromSeconds(30) }, mail)
     {
     }
 
     /// <summary>Over <paramref name="http"/>, disposed with this: e.g. auth in-process, which answers the same <c>/register</c> and <c>/login</c>.</summary>
-    public GatewayClient(HttpClient http) => _http = http;
+    public GatewayClient(HttpClient http, Uri? mail = null)
+    {
+        _http = http;
+        _mail = mail is null ? null : new MailBox(mail);
+    }
 
     public static string UniqueEmail(string prefix = "user") => $"{prefix}-{Guid.NewGuid():N}@example.com";
 
@@ -43,14 +52,63 @@ public sealed class GatewayClient : IDisposable
         return _http.SendAsync(request, cancellationToken);
     }
 
-    /// <summary>Registers a new account and logs in with it.</summary>
+    public const string Password = "correct horse battery";
+
+    /// <summary>
+    /// Registers a new account, verifies its address as its owner would (by opening the link in the verification mail,
+    /// which needs the client's mail box) and logs in with it: the token lets it upload.
+    /// </summary>
     public async Task<(string Email, string Token)> SignUpAsync(CancellationToken cancellationToken)
     {
+        var email = await RegisterUnverifiedAsync(cancellationToken);
+        await VerifyAsync(email, cancellationToken);
+        return (email, await LoginForTokenAsync(email, Password, cancellationToken));
+    }
+
+    /// <summary>Registers a new account and logs in with it, unverified: for auth alone, where no mail is sent.</summary>
+    public async Task<(string Email, string Token)> SignUpUnverifiedAsync(CancellationToken cancellationToken)
+    {
+        var email = await RegisterUnverifiedAsync(cancellationToken);
+        return (email, await LoginForTokenAsync(email, Password, cancellationToken));
+    }
+
+    /// <summary>Registers a new account (202) and leaves it unverified; its password is <see cref="Password"/>.</summary>
+    public async Task<string> RegisterUnverifiedAsync(CancellationToken cancellationToken)
+    {
         var email = UniqueEmail();
-        const string password = "correct horse battery";
-        using var registered = await RegisterAsync(email, password, cancellationToken);
-        await EnsureStatusAsync(registered, HttpStatusCode.Created, $"register {email}", cancellationToken);
-        return (email, await LoginForTokenAsync(email, password, cancellationToken));
+        using var registered = await RegisterAsync(email, Password, cancellationToken);
+        await EnsureStatusAsync(registered, HttpStatusCode.Accepted, $"register {email}", cancellationToken);
+        return email;
+    }
+
+    /// <summary>Opens the link of the newest verification mail to <paramref name="email"/>, as its owner would.</summary>
+    public async Task VerifyAsync(string email, CancellationToken cancellationToken)
+    {
+        var link = await VerificationLinkAsync(email, cancellationToken);
+        using var verified = await _http.GetAsync(link, cancellationToken);
+        await EnsureStatusAsync(verified, HttpStatusCode.OK, $"verify {email}", cancellationToken);
+    }
+
+    /// <summary>The link of the newest verification mail to <paramref name="email"/>, once one has arrived.</summary>
+    public async Task<string> VerificationLinkAsync(string email, CancellationToken cancellationToken)
+    {
+        var mail = _mail ?? throw new InvalidOperationException("This client has no mail box: give it the system's mail endpoint.");
+        var deadline = DateTime.UtcNow + MailTimeout;
+        while (true)
+        {
+            var mails = await mail.ToAsync(email, cancellationToken, accountMails: true);
+            if (mails.Select(m => m.VerificationLink).FirstOrDefault(link => link is not null) is { } link)
+            {
+                return link;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"No verification mail to {email} within {MailTimeout.TotalSeconds:0} s.");
+            }
+
+            await Task.Delay(300, cancellationToken);
+        }
     }
 
     public async Task<string> LoginForTokenAsync(string email, string password, CancellationToken cancellationToken)
@@ -208,7 +266,11 @@ public sealed class GatewayClient : IDisposable
         }
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        _mail?.Dispose();
+    }
 
     /// <summary>The job id of an accepted upload (202, with the job's <c>Location</c>).</summary>
     private static async Task<string> JobIdOfAsync(HttpResponseMessage response, string fileName, CancellationToken cancellationToken)

@@ -1,6 +1,6 @@
 using TuneSculptor.Testing;
 
-namespace TuneSculptor.Messaging.Tests;
+namespace TuneSculptor.Tests.Shared;
 
 /// <summary>
 /// A private RabbitMQ node for the tests: TuneSculptor.Hosting's broker run alone (<see cref="SingleServer"/>: a host
