@@ -30,7 +30,8 @@ public static class ForwardedRouteDescriptions
             .Produces<RegisteredUser>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge),
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests),
     };
 
     // The API explorer, which the OpenAPI document is made from, lists only endpoints carrying their handler's
