@@ -118,14 +118,18 @@ public sealed class ClientRateLimitTests : IDisposable
         Assert.NotEqual(HttpStatusCode.TooManyRequests, again.StatusCode);
     }
 
-    [Fact]
-    public async Task Without_configured_proxies_nothing_is_trusted_not_even_loopback()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Without_configured_proxies_nothing_is_trusted_not_even_loopback(bool forwardedHeadersEnabled)
     {
-        // The production default: no KnownProxies, no KnownNetworks.
+        // The production default: no KnownProxies, no KnownNetworks; also with ASPNETCORE_FORWARDEDHEADERS_ENABLED,
+        // which Aspire's publishing sets and which alone would trust every peer.
         using var gateway = new ListeningGateway(new Dictionary<string, string>
         {
             ["RateLimits:Upload:PermitLimit"] = "1",
             ["RateLimits:Upload:Window"] = "00:10:00",
+            ["FORWARDEDHEADERS_ENABLED"] = forwardedHeadersEnabled ? "true" : "false",
         });
         using var client = gateway.ClientFrom("127.0.0.1");
 
