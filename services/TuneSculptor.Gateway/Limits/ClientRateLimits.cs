@@ -18,6 +18,8 @@ public static class ClientRateLimits
     public const string LoginPolicy = "login";
     public const string UploadPolicy = "upload";
 
+    private static readonly TimeSpan ReplenishmentSlack = TimeSpan.FromSeconds(1);
+
     public static IHostApplicationBuilder AddClientRateLimits(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<ClientRateLimitOptions>().Bind(builder.Configuration.GetSection(ClientRateLimitOptions.Section))
@@ -32,9 +34,11 @@ public static class ClientRateLimits
             limiter.AddPolicy(UploadPolicy, context => Partition(context, options => options.Upload));
             limiter.OnRejected = (rejected, cancellationToken) =>
             {
-                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+                // The limiter says a whole window, and starts the next one on a 100 ms timer: a client waiting exactly
+                // that long could come a moment early. A second more, and the wait suffices.
+                var window = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.Zero;
                 return new ValueTask(Problems.TooManyRequests(
-                    "Too many requests from your address; try again later.", retryAfter).ExecuteAsync(rejected.HttpContext));
+                    "Too many requests from your address; try again later.", window + ReplenishmentSlack).ExecuteAsync(rejected.HttpContext));
             };
         });
         return builder;
