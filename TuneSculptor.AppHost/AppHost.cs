@@ -17,7 +17,11 @@ var mongodb = builder.AddMongoDBServer("mongodb").WithDataVolume();
 var mediaDb = mongodb.AddDatabase("media");
 
 var rabbitmq = builder.AddRabbitMQBroker("rabbitmq", managementPort: builder.GetRunModePort("RABBITMQ_MANAGEMENT_PORT", 15672))
-    .WithDataVolume();
+    .WithDataVolume()
+    // Above the longest a converter holds a delivery: ffmpeg's 30 min (Converter:Timeout) plus moving the files, plus,
+    // for a redelivery while another converter works on the job, waiting out that one's run. At RabbitMQ's default
+    // (30 min) a long job was redelivered while it still ran.
+    .WithConsumerTimeout(TimeSpan.FromHours(2));
 
 var mail = builder.AddSmtp4dev("mail", uiPort: builder.GetRunModePort("MAIL_UI_PORT", 8025));
 
@@ -31,6 +35,13 @@ var retention = TimeSpan.FromHours(24).ToString("c", CultureInfo.InvariantCultur
 var auth = builder.AddService<Projects.TuneSculptor_Auth>("auth")
     .WithEnvironment("Auth__SigningKey", tokenSigningKey)
     .WithReference(authDb).WaitFor(authDb);
+if (builder.ExecutionContext.IsPublishMode)
+{
+    // Auth counts failed logins against the client address the gateway forwards, and believes it only from these
+    // (run mode: loopback, auth's Development settings). The gateway's pods have addresses from the pod network:
+    // minikube's by default; a cluster with another sets its own (README, "Security and limits").
+    auth.WithEnvironment("Auth__TrustedProxies__Networks__0", "10.244.0.0/16");
+}
 
 const long maxUploadBytes = 2L * 1024 * 1024 * 1024;
 // A stop waits this long for uploads in flight; in Kubernetes a pod first keeps serving through the preStop delay,

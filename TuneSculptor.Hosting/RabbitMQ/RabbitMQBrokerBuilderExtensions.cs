@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using RabbitMQ.Client;
@@ -14,6 +15,9 @@ public static class RabbitMQBrokerBuilderExtensions
 
     private const string LauncherFolder = "RabbitMQ";
     private const string Launcher = "rabbitmq.sh";
+
+    /// <summary>Read by rabbitmq.sh (the host process), in milliseconds.</summary>
+    private const string ConsumerTimeoutVariable = "RABBITMQ_CONSUMER_TIMEOUT_MS";
 
     /// <summary>Adds a RabbitMQ broker, as Aspire.Hosting.RabbitMQ's <c>AddRabbitMQ</c> does, always with the management UI.</summary>
     /// <param name="managementPort">Host port of the management UI; null for any free port.</param>
@@ -60,6 +64,29 @@ public static class RabbitMQBrokerBuilderExtensions
             .WithConnectionHealthCheck(ConnectAsync)
             .WithHttpHealthCheck("/", endpointName: ManagementEndpointName)
             .WithKubernetesForm(resource => new RabbitMQBrokerKubernetesForm(resource));
+    }
+
+    /// <summary>
+    /// How long the broker lets a consumer hold a delivery unacknowledged before it closes the consumer's channel and
+    /// gives the message to another (RabbitMQ's <c>consumer_timeout</c>, 30 min by default): set it above the longest
+    /// job, or a long job is redelivered while it still runs. Set in every form: the host process's rabbitmq.conf, the
+    /// container's command line (<c>RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS</c>), the Kubernetes ConfigMap's conf.d file.
+    /// </summary>
+    /// <remarks>
+    /// A global setting rather than the <c>x-consumer-timeout</c> queue argument or <c>consumer-timeout</c> policy: those
+    /// exist only from RabbitMQ 3.12, and Debian 12's broker (here, and in our images) is 3.10. A channel checks its
+    /// consumers once per tick (60 s), so a timeout fires up to a minute late.
+    /// </remarks>
+    public static IResourceBuilder<IRabbitMQBrokerResource> WithConsumerTimeout(this IResourceBuilder<IRabbitMQBrokerResource> builder, TimeSpan timeout)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.FromSeconds(1));
+        var milliseconds = ((long)timeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        builder.WithAnnotation(new RabbitMQConsumerTimeoutAnnotation(timeout), ResourceAnnotationMutationBehavior.Replace);
+        return builder.Resource is RabbitMQBrokerContainerResource
+            // The node's application setting, on its command line: the official image (4.x) and ours (3.10) both pass
+            // this variable to the node, and neither needs a file of ours for it.
+            ? builder.WithEnvironment("RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", $"-rabbit consumer_timeout {milliseconds}")
+            : builder.WithEnvironment(ConsumerTimeoutVariable, milliseconds);
     }
 
     public static IResourceBuilder<IRabbitMQBrokerResource> WithDataVolume(this IResourceBuilder<IRabbitMQBrokerResource> builder)

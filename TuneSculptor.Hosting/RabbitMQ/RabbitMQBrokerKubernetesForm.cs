@@ -53,7 +53,7 @@ internal sealed class RabbitMQBrokerKubernetesForm(IRabbitMQBrokerResource rabbi
             ApiVersion = "v1",
             Kind = "ConfigMap",
             Metadata = Metadata(ConfigMapName, "backing-service", version),
-            Data = new Dictionary<string, string> { [ConfigFile] = $"load_definitions = {DefinitionsFolder}/{_definitions.Key}\n" },
+            Data = new Dictionary<string, string> { [ConfigFile] = ConfigFileText() },
         };
         yield return StatefulSet(rabbitmq.Name, version, GoverningServiceName(rabbitmq.Name), 1, new V1PodSpec
         {
@@ -89,6 +89,12 @@ internal sealed class RabbitMQBrokerKubernetesForm(IRabbitMQBrokerResource rabbi
     }
 
     public IEnumerable<SecretValue> OwnSecrets() => [_definitions];
+
+    private string ConfigFileText()
+    {
+        var text = $"load_definitions = {DefinitionsFolder}/{_definitions.Key}\n";
+        return rabbitmq.TryGetLastAnnotation<RabbitMQConsumerTimeoutAnnotation>(out var timeout) ? $"{text}{timeout.ConfigLine}\n" : text;
+    }
 
     public RenderedValue ConnectionString(string? database) => RenderedValue.Concat(
     [

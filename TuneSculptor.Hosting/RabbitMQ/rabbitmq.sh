@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs a private RabbitMQ node (with the management plugin) for the `rabbitmq` resource when no container runtime
 # is available. Inputs (environment, set by the AppHost): DATA_DIR, AMQP_PORT, MANAGEMENT_PORT, DIST_PORT, EPMD_PORT,
-# RABBITMQ_USER, RABBITMQ_PASSWORD_HASH (rabbit_password_hashing_sha256, computed by the AppHost).
+# RABBITMQ_USER, RABBITMQ_PASSWORD_HASH (rabbit_password_hashing_sha256, computed by the AppHost); optional:
+# RABBITMQ_CONSUMER_TIMEOUT_MS (consumer_timeout), RABBITMQ_CHANNEL_TICK_MS (how often a channel checks it, default
+# 60000: tests that wait for a short timeout shorten it).
 set -euo pipefail
 : "${DATA_DIR:?}" "${AMQP_PORT:?}" "${MANAGEMENT_PORT:?}" "${DIST_PORT:?}" "${EPMD_PORT:?}"
 : "${RABBITMQ_USER:?}" "${RABBITMQ_PASSWORD_HASH:?}"
@@ -47,13 +49,16 @@ loopback_users = none
 log.console = true
 log.console.level = info
 CONF
+if [ -n "${RABBITMQ_CONSUMER_TIMEOUT_MS:-}" ]; then
+  echo "consumer_timeout = $RABBITMQ_CONSUMER_TIMEOUT_MS" >> "$RABBITMQ_CONFIG_FILE"
+fi
 
 # Our own epmd, in the foreground and in this process group: the daemon the node would start itself escapes the
 # group and outlives everything.
 epmd -port "$EPMD_PORT" -address 127.0.0.1 &
 epmd_pid=$!
 for _ in $(seq 50); do epmd -names > /dev/null 2>&1 && break; sleep 0.1; done
-export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-start_epmd false"
+export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-start_epmd false${RABBITMQ_CHANNEL_TICK_MS:+ -rabbit channel_tick_interval $RABBITMQ_CHANNEL_TICK_MS}"
 
 # On SIGTERM the node flushes its message stores within a second, then the management plugin holds the shutdown
 # for about 5 s more. Aspire gives a stopping resource 5 s (app shutdown) or ~12 s (the stop command, which fails

@@ -1,6 +1,6 @@
-using Microsoft.AspNetCore.HttpOverrides;
 using TuneSculptor.Auth.Accounts;
 using TuneSculptor.Auth.Data;
+using TuneSculptor.Auth.Http;
 using TuneSculptor.Auth.Tokens;
 using TuneSculptor.ServiceDefaults.Http;
 
@@ -15,18 +15,13 @@ builder.AddDatabaseMigrations();
 builder.AddTokens();
 builder.AddAccounts();
 
-// Auth is reached only through the gateway, which appends the client's address to X-Forwarded-For: the last entry
-// is the one to trust (ForwardLimit 1), and it is what failed logins are counted against.
-builder.Services.Configure<ForwardedHeadersOptions>(options =>
-{
-    options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-    options.KnownIPNetworks.Clear();
-    options.KnownProxies.Clear();
-});
+// Auth is reached only through the gateway, which appends the client's address to X-Forwarded-For: believed from the
+// configured proxies only (Auth:TrustedProxies), it is what failed logins are counted against.
+builder.AddTrustedProxies();
 
 var app = builder.Build();
 
-app.UseForwardedHeaders();
+app.UseTrustedProxies();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 

@@ -11,7 +11,8 @@ namespace TuneSculptor.Messaging;
 /// Consumes one queue with manual acknowledgements, <see cref="QueueOptions.Concurrency"/> messages at a time, each
 /// handed to the <see cref="DeliveryProcessor"/>. On shutdown it stops taking messages, lets work in flight finish
 /// within <see cref="QueueOptions.ShutdownGrace"/>, then cancels it, and what was cancelled goes back to the queue.
-/// A channel the broker closes is reopened; a lost connection is recovered by the client.
+/// A channel the broker closes is reopened once the work in flight on it is over; a lost connection is recovered by
+/// the client.
 /// </summary>
 internal sealed partial class QueueWorker : BackgroundService
 {
@@ -111,6 +112,15 @@ internal sealed partial class QueueWorker : BackgroundService
             LogStoppedConsuming(_queue, Volatile.Read(ref _inFlight));
             await WhenIdle();
         }
+        else if (!stoppingToken.IsCancellationRequested)
+        {
+            // The broker closed the channel (a delivery held past its consumer timeout, say) or the connection dropped:
+            // every delivery in flight is back in the queue, and would come straight back on a new channel while its
+            // first run goes on. So work in flight finishes first (its ack cannot land; a handler that is safe to
+            // repeat finds its work done on the next delivery), and only then does a new channel take messages.
+            LogChannelClosed(_queue, Volatile.Read(ref _inFlight), channel.CloseReason?.ReplyText ?? "unknown reason");
+            await WhenIdle();
+        }
     }
 
     private async Task OnDeliveryAsync(IChannel channel, BasicDeliverEventArgs delivery)
@@ -136,14 +146,19 @@ internal sealed partial class QueueWorker : BackgroundService
         }
     }
 
+    /// <summary>Completes once no delivery is in flight; each wait gets a fresh signal, as the worker may wait more than once.</summary>
     private Task WhenIdle()
     {
         lock (_inFlightLock)
         {
-            _idle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             if (_inFlight == 0)
             {
-                _idle.TrySetResult();
+                return Task.CompletedTask;
+            }
+
+            if (_idle is null || _idle.Task.IsCompleted)
+            {
+                _idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             }
 
             return _idle.Task;
@@ -155,6 +170,9 @@ internal sealed partial class QueueWorker : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopped consuming {Queue}; finishing {InFlight} in flight")]
     private partial void LogStoppedConsuming(string queue, int inFlight);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The channel consuming {Queue} was closed ({Reason}); finishing {InFlight} in flight before taking messages again")]
+    private partial void LogChannelClosed(string queue, int inFlight, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The channel consuming {Queue} failed; reopening it")]
     private partial void LogChannelFailed(Exception exception, string queue);

@@ -10,8 +10,21 @@ namespace TuneSculptor.Storage;
 /// </summary>
 public interface IConversionJobs : IJobReader
 {
-    /// <summary>Queued (or converting, on a redelivery) → converting; false if the job has already finished.</summary>
-    Task<bool> MarkConvertingAsync(JobId id, CancellationToken cancellationToken);
+    /// <summary>
+    /// Queued (or converting, on a redelivery) → converting, held by <paramref name="owner"/> for
+    /// <paramref name="lease"/>; false if the job has finished, or another converter holds it (its lease has not run
+    /// out). One compare-and-set: of two converters starting the job at once, one gets it.
+    /// </summary>
+    Task<bool> StartConvertingAsync(JobId id, string owner, TimeSpan lease, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The holder's heartbeat: its lease runs <paramref name="lease"/> from now; false if <paramref name="owner"/> no
+    /// longer holds the job (it finished, was deleted, or was taken over after the lease ran out): stop working on it.
+    /// </summary>
+    Task<bool> RenewLeaseAsync(JobId id, string owner, TimeSpan lease, CancellationToken cancellationToken);
+
+    /// <summary>The holder lets go (it stopped, or a retry may mend its failure): the next delivery may start at once.</summary>
+    Task ReleaseLeaseAsync(JobId id, string owner, CancellationToken cancellationToken);
 
     /// <summary>
     /// A converting job's progress rises to <paramref name="progress"/> (0–100); no change if it is already as far or
@@ -31,15 +44,31 @@ public interface IConversionJobs : IJobReader
     /// </summary>
     Task<bool> MarkFailedAsync(JobId id, string reason, CancellationToken cancellationToken);
 
-    /// <summary>Jobs still queued or converting that nothing has touched since <paramref name="cutoff"/>, oldest first.</summary>
+    /// <summary>
+    /// Jobs still queued or converting that nothing has touched since <paramref name="cutoff"/>, and no converter holds
+    /// now, oldest first.
+    /// </summary>
     Task<IReadOnlyList<Job>> FindUnfinishedBeforeAsync(DateTime cutoff, int limit, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Queued or converting, and untouched since <paramref name="cutoff"/> → failed, with the reason; false if a
-    /// converter took the job up meanwhile.
+    /// Queued or converting, untouched since <paramref name="cutoff"/> and not held → failed, with the reason; false if
+    /// a converter took the job up meanwhile.
     /// </summary>
     Task<bool> MarkAbandonedAsync(JobId id, DateTime cutoff, string reason, CancellationToken cancellationToken);
 
     /// <summary>Done or failed → expired: its files are being deleted, so no download link is given any more.</summary>
     Task MarkExpiredAsync(JobId id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> jobs finished with (expired, deleted or failed) whose last change
+    /// (<see cref="Job.ChangedAt"/>; <see cref="Job.UpdatedAt"/> on a job stored before that existed) is older than
+    /// <paramref name="cutoff"/>: their records are due to be removed.
+    /// </summary>
+    Task<IReadOnlyList<JobId>> FindPrunableAsync(DateTime cutoff, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes the job's document if it is still prunable by <paramref name="cutoff"/>; false if it is gone already or
+    /// changed meanwhile. Whatever is left of its files is the caller's to delete (they are swept by their age anyway).
+    /// </summary>
+    Task<bool> PruneAsync(JobId id, DateTime cutoff, CancellationToken cancellationToken);
 }

@@ -9,7 +9,7 @@ namespace TuneSculptor.Storage;
 /// reads it; each field has one writer (docs/architecture.md): the gateway the submission, the converter the
 /// conversion state, the notification <see cref="NotifiedAt"/>. The one exception: the gateway sets the status to
 /// <c>deleted</c> when the owner deletes the job, and every conversion transition is conditional on the status, so
-/// none leaves <c>deleted</c>.
+/// none leaves <c>deleted</c>; and <see cref="ChangedAt"/>, which whoever changes what the owner sees moves.
 /// </summary>
 public sealed class Job
 {
@@ -57,6 +57,18 @@ public sealed class Job
     [BsonElement("mp3_fid")]
     public ObjectId? Mp3FileId { get; set; }
 
+    /// <summary>
+    /// The converter instance working on the job, while it converts: it renews <see cref="LeaseUntil"/> as it goes, and
+    /// no other converter starts the job before that time has passed (a redelivery while it works). Cleared when the
+    /// job is done or failed, or the holder lets go (stopped, or failed in a way a retry may mend).
+    /// </summary>
+    [BsonElement("lease_owner")]
+    public string? LeaseOwner { get; set; }
+
+    /// <summary>Until when <see cref="LeaseOwner"/> holds the job; past it, a converter whose holder died takes it over.</summary>
+    [BsonElement("lease_until")]
+    public DateTime? LeaseUntil { get; set; }
+
     [BsonElement("duration_seconds")]
     public double? DurationSeconds { get; set; }
 
@@ -71,6 +83,14 @@ public sealed class Job
     /// <summary>When its status last changed: the converter's clock, which the retention sweep goes by.</summary>
     [BsonElement("updated_at")]
     public DateTime UpdatedAt { get; set; }
+
+    /// <summary>
+    /// When anything its owner sees of it last changed (created, any status, progress, deleted), whoever wrote it:
+    /// the gateway's event stream reads only what changed since its last look (and the pruning of old jobs goes by it).
+    /// Null only on a job stored before it existed.
+    /// </summary>
+    [BsonElement("changed_at")]
+    public DateTime? ChangedAt { get; set; }
 
     /// <summary>
     /// When the user was mailed about the outcome (the notification's, through INotificationLog); set once, so a

@@ -21,6 +21,7 @@ internal sealed class JobSubmissions(JobsCollection jobs) : IJobSubmissions
             Status = JobStatus.Queued,
             CreatedAt = now,
             UpdatedAt = now,
+            ChangedAt = now,
         };
         try
         {
@@ -45,11 +46,13 @@ internal sealed class JobSubmissions(JobsCollection jobs) : IJobSubmissions
     public Task DeleteAsync(JobId id, CancellationToken cancellationToken) =>
         jobs.Documents.DeleteOneAsync(JobsCollection.ById(id), cancellationToken);
 
-    // updated_at is left alone: it is the conversion's clock, and a deleted job has no conversion left to time.
+    // updated_at is left alone: it is the conversion's clock, and a deleted job has no conversion left to time. changed_at
+    // moves (again for a job deleted already, which is harmless): the owner's event stream shows it, and pruning counts
+    // from it.
     public async Task<Job?> MarkDeletedAsync(JobId id, string ownerId, CancellationToken cancellationToken) =>
         await jobs.Documents.FindOneAndUpdateAsync(
             JobsCollection.ById(id) & JobsCollection.Filter.Eq(j => j.OwnerId, ownerId),
-            JobsCollection.Update.Set(j => j.Status, JobStatus.Deleted),
+            jobs.Change().Set(j => j.Status, JobStatus.Deleted),
             new FindOneAndUpdateOptions<Job> { ReturnDocument = ReturnDocument.After },
             cancellationToken);
 }

@@ -33,13 +33,30 @@ internal sealed class JobsCollection
 
     public static FilterDefinition<Job> ById(JobId id) => Filter.Eq(j => j.Id, id);
 
+    /// <summary>A change its owner sees but not of the conversion's status (progress, deletion): changed_at, now.</summary>
+    public UpdateDefinition<Job> Change() => Update.Set(j => j.ChangedAt, Now);
+
+    /// <summary>The conversion's status, now: updated_at (the retention sweep's clock) and changed_at alike.</summary>
+    public UpdateDefinition<Job> StatusChange(string status) => StatusChange(status, Now);
+
+    /// <summary>The conversion's status as of <paramref name="now"/> (a time the caller's filter goes by too).</summary>
+    public static UpdateDefinition<Job> StatusChange(string status, DateTime now) =>
+        Update.Set(j => j.Status, status).Set(j => j.UpdatedAt, now).Set(j => j.ChangedAt, now);
+
     public async Task<Job?> FindAsync(JobId id, CancellationToken cancellationToken) =>
         await Documents.Find(ById(id)).FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>
-    /// The indexes the per-owner stores' queries need: a user's jobs newest first (the gateway's list, paged), and
-    /// the unfinished jobs oldest first (the converter's sweep of abandoned jobs), and a job by its mp3 (the gateway's
-    /// check of a download link). Idempotent.
+    /// The indexes the per-owner stores' queries need (every query by <c>_id</c> has MongoDB's own). Idempotent.
+    /// <list type="bullet">
+    /// <item>owner, newest first: the gateway's page of a user's jobs (GET /jobs, and its count by owner), the event
+    /// stream's first look;</item>
+    /// <item>owner and changed_at: the event stream's look at what changed since, each tick;</item>
+    /// <item>status and updated_at: the converter's sweep of abandoned jobs, oldest first (and pruning of jobs stored
+    /// before changed_at existed);</item>
+    /// <item>status and changed_at: the converter's pruning of jobs finished with;</item>
+    /// <item>mp3: the gateway's check of a download link, which names only the file.</item>
+    /// </list>
     /// </summary>
     public Task CreateIndexesAsync(CancellationToken cancellationToken)
     {
@@ -47,7 +64,9 @@ internal sealed class JobsCollection
         return Documents.Indexes.CreateManyAsync(
         [
             new CreateIndexModel<Job>(keys.Ascending(j => j.OwnerId).Descending(j => j.CreatedAt).Descending(j => j.Id)),
+            new CreateIndexModel<Job>(keys.Ascending(j => j.OwnerId).Ascending(j => j.ChangedAt)),
             new CreateIndexModel<Job>(keys.Ascending(j => j.Status).Ascending(j => j.UpdatedAt)),
+            new CreateIndexModel<Job>(keys.Ascending(j => j.Status).Ascending(j => j.ChangedAt)),
             new CreateIndexModel<Job>(keys.Ascending(j => j.Mp3FileId)),
         ], cancellationToken);
     }

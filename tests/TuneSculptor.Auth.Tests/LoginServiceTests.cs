@@ -37,7 +37,9 @@ public sealed class LoginServiceTests : IDisposable
         Assert.IsType<LoginResult.Rejected>(unknownUser);
         Assert.Equal(1, wrongVerifications);
         Assert.Equal(2, _hasher.Verifications);
-        Assert.Equal(["known@example.com", "unknown@example.com"], _throttle.Failures.Select(f => f.Account));
+        // Both were counted before their password was checked, and neither was given back.
+        Assert.Equal(["known@example.com", "unknown@example.com"], _throttle.Reservations.Select(f => f.Account));
+        Assert.Empty(_throttle.Releases);
     }
 
     [Fact]
@@ -53,15 +55,15 @@ public sealed class LoginServiceTests : IDisposable
     }
 
     [Fact]
-    public async Task Success_issues_a_token_and_clears_the_account_failures()
+    public async Task Success_issues_a_token_and_gives_its_reservation_back()
     {
         _users.Add("known@example.com", "right password", _hasher);
 
         var result = await LoginAsync("Known@Example.com", "right password");
 
         Assert.IsType<LoginResult.Succeeded>(result);
-        Assert.Equal(["known@example.com"], _throttle.Resets);
-        Assert.Empty(_throttle.Failures);
+        Assert.Equal([("known@example.com", "192.0.2.1")], _throttle.Reservations);
+        Assert.Equal([("known@example.com", "192.0.2.1")], _throttle.Releases);
     }
 
     [Fact]
@@ -127,20 +129,22 @@ public sealed class LoginServiceTests : IDisposable
     private sealed class InMemoryThrottle : ILoginThrottle
     {
         public TimeSpan? Wait { get; set; }
-        public List<(string Account, string? Address)> Failures { get; } = [];
-        public List<string> Resets { get; } = [];
+        public List<(string Account, string? Address)> Reservations { get; } = [];
+        public List<(string Account, string? Address)> Releases { get; } = [];
 
-        public Task<TimeSpan?> GetWaitAsync(string account, string? address, CancellationToken cancellationToken) => Task.FromResult(Wait);
-
-        public Task RecordFailureAsync(string account, string? address, CancellationToken cancellationToken)
+        public Task<TimeSpan?> TryReserveAsync(string account, string? address, CancellationToken cancellationToken)
         {
-            Failures.Add((account, address));
-            return Task.CompletedTask;
+            if (Wait is null)
+            {
+                Reservations.Add((account, address));
+            }
+
+            return Task.FromResult(Wait);
         }
 
-        public Task ResetAccountAsync(string account, CancellationToken cancellationToken)
+        public Task ReleaseAsync(string account, string? address, CancellationToken cancellationToken)
         {
-            Resets.Add(account);
+            Releases.Add((account, address));
             return Task.CompletedTask;
         }
     }

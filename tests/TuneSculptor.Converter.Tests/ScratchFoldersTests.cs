@@ -64,6 +64,17 @@ public sealed class ScratchFoldersTests : IDisposable
         Assert.Empty(Directory.EnumerateFileSystemEntries(_parent));
     }
 
+    [Fact]
+    public void A_job_that_may_not_fit_in_the_free_space_is_refused_as_a_failure_to_retry()
+    {
+        using var scratch = Start();
+        var free = new DriveInfo(_parent).AvailableFreeSpace;
+
+        scratch.EnsureRoomFor(Math.Min(free, 1024 * 1024));
+        var refused = Assert.Throws<ScratchSpaceException>(() => scratch.EnsureRoomFor(free + (1L << 40)));
+        Assert.IsAssignableFrom<IOException>(refused); // not a PermanentFailureException: retried later
+    }
+
     private ScratchFolders Start() =>
         new(Options.Create(new ConverterOptions { ScratchFolder = _parent }), NullLogger<ScratchFolders>.Instance);
 

@@ -7,7 +7,7 @@ namespace TuneSculptor.Messaging.Tests;
 /// process on free ports, data in a temp folder of its own, stopped and deleted on dispose). It can be stopped and
 /// started again on the same ports and data, as a broker restart.
 /// </summary>
-public sealed class RabbitMQBroker : IAsyncLifetime
+public class RabbitMQBroker : IAsyncLifetime
 {
     private SingleServer? _server;
 
@@ -15,7 +15,7 @@ public sealed class RabbitMQBroker : IAsyncLifetime
 
     public string ConnectionString => Server.ConnectionString;
 
-    public async ValueTask InitializeAsync() => _server = await SingleServer.StartRabbitMQAsync(TestContext.Current.CancellationToken);
+    public async ValueTask InitializeAsync() => _server = await StartServerAsync(TestContext.Current.CancellationToken);
 
     /// <summary>Stops the node as the AppHost does (SIGTERM to its launcher, which stops the node and its epmd).</summary>
     public Task StopAsync() => Server.StopAsync(TestContext.Current.CancellationToken);
@@ -23,6 +23,9 @@ public sealed class RabbitMQBroker : IAsyncLifetime
     /// <summary>Starts the stopped node again and returns once it accepts connections.</summary>
     public Task StartAsync() => Server.StartAsync(TestContext.Current.CancellationToken);
 
+    protected virtual Task<SingleServer> StartServerAsync(CancellationToken cancellationToken) => SingleServer.StartRabbitMQAsync(cancellationToken);
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA1816", Justification = "No finalizer here or in the one subclass.")]
     public async ValueTask DisposeAsync()
     {
         if (_server is not null)

@@ -38,6 +38,26 @@ public sealed class SmtpSettingsTests
         Assert.Equal(security, settings.Security);
     }
 
+    [Fact]
+    public void With_credentials_tls_is_required_and_the_default()
+    {
+        Assert.Equal(SecureSocketOptions.StartTls, SmtpSettings.Parse("smtp://me:secret@mail.example.com:587").Security);
+        Assert.Equal(SecureSocketOptions.SslOnConnect, SmtpSettings.Parse("smtps://me:secret@mail.example.com").Security);
+        Assert.Equal(SecureSocketOptions.SslOnConnect, SmtpSettings.Parse("smtp://me:secret@mail.example.com:465?security=tls").Security);
+    }
+
+    [Theory]
+    [InlineData("smtp://me:secret@mail.example.com:587?security=none")]
+    [InlineData("smtp://me:secret@mail.example.com:587?security=auto")]
+    [InlineData("smtp://me@mail.example.com:587?security=auto")]
+    public void Credentials_with_a_security_that_could_fall_back_to_clear_are_refused(string connectionString)
+    {
+        var refused = Assert.Throws<FormatException>(() => SmtpSettings.Parse(connectionString));
+
+        Assert.Contains("TLS is required", refused.Message);
+        Assert.DoesNotContain("secret", refused.Message);
+    }
+
     [Theory]
     [InlineData("mail.example.com:25")]
     [InlineData("http://mail.example.com")]

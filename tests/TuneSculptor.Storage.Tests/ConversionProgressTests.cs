@@ -13,6 +13,8 @@ public sealed class ConversionProgressTests(MongoServer mongo)
         .AddSingleton(mongo.NewDatabase()).AddSingleton(TimeProvider.System).AddJobSubmissions().AddConversionJobs()
         .BuildServiceProvider();
 
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
+
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     private IConversionJobs Jobs => _services.GetRequiredService<IConversionJobs>();
@@ -25,7 +27,7 @@ public sealed class ConversionProgressTests(MongoServer mongo)
         await Jobs.ReportProgressAsync(id, 10, Cancellation); // still queued: not converting yet
         Assert.Null(await ProgressAsync(id));
 
-        await Jobs.MarkConvertingAsync(id, Cancellation);
+        await Jobs.StartConvertingAsync(id, "converter-1", Lease, Cancellation);
         await Jobs.ReportProgressAsync(id, 10, Cancellation);
         await Jobs.ReportProgressAsync(id, 5.5, Cancellation);
         Assert.Equal(10, await ProgressAsync(id));
@@ -41,10 +43,11 @@ public sealed class ConversionProgressTests(MongoServer mongo)
     public async Task A_redelivered_job_converting_again_starts_its_progress_over()
     {
         var id = await NewJobAsync();
-        await Jobs.MarkConvertingAsync(id, Cancellation);
+        await Jobs.StartConvertingAsync(id, "converter-1", Lease, Cancellation);
         await Jobs.ReportProgressAsync(id, 80, Cancellation);
+        await Jobs.ReleaseLeaseAsync(id, "converter-1", Cancellation); // stopped: handed back
 
-        await Jobs.MarkConvertingAsync(id, Cancellation);
+        Assert.True(await Jobs.StartConvertingAsync(id, "converter-2", Lease, Cancellation));
 
         Assert.Null(await ProgressAsync(id));
         await Jobs.ReportProgressAsync(id, 3, Cancellation);

@@ -42,10 +42,10 @@ public sealed class JobDeletionTests(MongoServer mongo)
     {
         var id = JobIds.New();
         await Submissions.CreateAsync(NewJob(id), Cancellation);
-        Assert.True(await Conversions.MarkConvertingAsync(id, Cancellation));
+        Assert.True(await Conversions.StartConvertingAsync(id, "converter-1", TimeSpan.FromMinutes(1), Cancellation));
         await Submissions.MarkDeletedAsync(id, "user-1", Cancellation);
 
-        Assert.False(await Conversions.MarkConvertingAsync(id, Cancellation));
+        Assert.False(await Conversions.StartConvertingAsync(id, "converter-1", TimeSpan.FromMinutes(1), Cancellation));
         Assert.False(await Conversions.MarkDoneAsync(id, ObjectId.GenerateNewId(), 5, Cancellation));
         Assert.False(await Conversions.MarkFailedAsync(id, "too late", Cancellation));
         await Conversions.MarkExpiredAsync(id, Cancellation);

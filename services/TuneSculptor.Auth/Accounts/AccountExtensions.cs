@@ -18,7 +18,10 @@ public static class AccountExtensions
         });
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
 
-        builder.Services.Configure<LoginThrottleOptions>(builder.Configuration.GetSection($"{AuthOptions.Section}:LoginThrottle"));
+        builder.Services.AddOptions<LoginThrottleOptions>()
+            .Bind(builder.Configuration.GetSection(LoginThrottleOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddSingleton<IUserStore, MySqlUserStore>();
         builder.Services.AddSingleton<ILoginThrottle, MySqlLoginThrottle>();
         builder.Services.AddSingleton<LoginService>();

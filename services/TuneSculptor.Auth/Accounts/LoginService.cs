@@ -23,8 +23,9 @@ public sealed class LoginService(IUserStore users, ILoginThrottle throttle, IPas
     public async Task<LoginResult> LoginAsync(string email, string password, string? clientAddress, CancellationToken cancellationToken)
     {
         var account = Credentials.NormalizeEmail(email);
-        // Before any password is checked: a throttled guess costs the attacker nothing and us no hashing.
-        if (await throttle.GetWaitAsync(account, clientAddress, cancellationToken) is { } wait)
+        // Counted as a failure before any password is checked, atomically with the check of the limits: a throttled
+        // guess costs the attacker nothing and us no hashing, and parallel guesses cannot all slip past the count.
+        if (await throttle.TryReserveAsync(account, clientAddress, cancellationToken) is { } wait)
         {
             return new LoginResult.Throttled(wait);
         }
@@ -35,11 +36,11 @@ public sealed class LoginService(IUserStore users, ILoginThrottle throttle, IPas
         var verification = hasher.VerifyHashedPassword(user ?? Nobody, user?.PasswordHash ?? _decoyHash, password);
         if (user is null || verification == PasswordVerificationResult.Failed)
         {
-            await throttle.RecordFailureAsync(account, clientAddress, cancellationToken);
+            // Counted already.
             return new LoginResult.Rejected();
         }
 
-        await throttle.ResetAccountAsync(account, cancellationToken);
+        await throttle.ReleaseAsync(account, clientAddress, cancellationToken);
         if (verification == PasswordVerificationResult.SuccessRehashNeeded)
         {
             // The hash was made with weaker settings than today's (fewer iterations, older format): upgrade it.

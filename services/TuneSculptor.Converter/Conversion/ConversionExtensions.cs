@@ -11,6 +11,7 @@ public static class ConversionExtensions
         builder.Services.Configure<ConverterOptions>(builder.Configuration.GetSection(ConverterOptions.Section));
         builder.Services.AddSingleton<Mp3Encoder>();
         builder.Services.AddSingleton<ScratchFolders>();
+        builder.Services.AddSingleton<ConverterInstance>();
         builder.Services.AddSingleton<ConversionTelemetry>();
         return builder;
     }

@@ -22,6 +22,7 @@ public sealed partial class ConvertVideo(
     MediaStore media,
     Mp3Encoder encoder,
     ScratchFolders scratch,
+    ConverterInstance instance,
     MessagePublisher publisher,
     ConversionTelemetry telemetry,
     ILogger<ConvertVideo> logger) : IMessageHandler<VideoUploaded>
@@ -30,23 +31,84 @@ public sealed partial class ConvertVideo(
     {
         var jobId = uploaded.JobId;
         var videoFileId = ParseVideoFileId(uploaded.VideoFileId);
+        var settings = options.Value;
         // What to convert comes with the message; the job is read for its conversion state only.
-        var job = await jobs.FindAsync(jobId, cancellationToken)
-                  ?? throw new PermanentFailureException("The job no longer exists.");
-
-        if (job.Status == JobStatus.Done && job.Mp3FileId is { } doneMp3)
+        if (await StartAsync(uploaded, videoFileId, cancellationToken) is not { } job)
         {
-            // Converted before, but the notice or the clean-up did not happen (the broker went away, say).
-            await FinishAsync(uploaded, videoFileId, doneMp3, cancellationToken);
             return;
         }
 
-        if (!await jobs.MarkConvertingAsync(jobId, cancellationToken))
+        await using var lease = new JobLease(jobId, instance.Id, settings.LeaseDuration, jobs, logger);
+        using var work = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
+        try
         {
-            LogSkipped(uploaded.JobId, job.Status);
-            return;
+            await ConvertAsync(uploaded, videoFileId, job.Size, work.Token);
         }
+        catch (OperationCanceledException) when (lease.Lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // Deleted by its owner (its ffmpeg run is stopped rather than finished for nothing), or taken over by another
+            // converter after this one could not renew for a whole lease: either way not this converter's to finish.
+            if (await IsDeletedAsync(jobId, cancellationToken))
+            {
+                LogAbandoned(jobId, "while it converted");
+            }
+            else
+            {
+                LogStoppedNotOurs(jobId);
+            }
+        }
+        finally
+        {
+            await ReleaseAsync(jobId);
+        }
+    }
 
+    /// <summary>
+    /// Takes the job for this converter (its lease), and returns it; null when there is nothing to convert: done before
+    /// (its notice is published again, and the source deleted), or failed, expired or deleted. While another live
+    /// converter holds it (a redelivery, or a duplicate message, while that one works), this waits and looks again:
+    /// it neither converts the job a second time nor spends a delivery attempt on it.
+    /// </summary>
+    private async Task<Job?> StartAsync(VideoUploaded uploaded, ObjectId videoFileId, CancellationToken cancellationToken)
+    {
+        var jobId = uploaded.JobId;
+        var settings = options.Value;
+        for (var look = 0; ; look++)
+        {
+            var job = await jobs.FindAsync(jobId, cancellationToken)
+                      ?? throw new PermanentFailureException("The job no longer exists.");
+            if (job.Status == JobStatus.Done && job.Mp3FileId is { } doneMp3)
+            {
+                // Converted before, but the notice or the clean-up did not happen (the broker went away, say).
+                await FinishAsync(uploaded, videoFileId, doneMp3, cancellationToken);
+                return null;
+            }
+
+            if (job.Status is not (JobStatus.Queued or JobStatus.Converting))
+            {
+                LogSkipped(jobId, job.Status);
+                return null;
+            }
+
+            if (await jobs.StartConvertingAsync(jobId, instance.Id, settings.LeaseDuration, cancellationToken))
+            {
+                return job;
+            }
+
+            if (look == 0)
+            {
+                LogHeldElsewhere(jobId, job.LeaseOwner ?? "another converter");
+            }
+
+            await Task.Delay(settings.LeaseDuration / 3, cancellationToken);
+        }
+    }
+
+    private async Task ConvertAsync(VideoUploaded uploaded, ObjectId videoFileId, long videoBytes, CancellationToken cancellationToken)
+    {
+        var jobId = uploaded.JobId;
+        // The copy of the video and the mp3 (at most MaxMp3Bytes) must fit; else another converter, or later, may have room.
+        scratch.EnsureRoomFor(videoBytes + options.Value.MaxMp3Bytes);
         var workDirectory = scratch.CreateForJob(uploaded.JobId);
         try
         {
@@ -104,6 +166,20 @@ public sealed partial class ConvertVideo(
         finally
         {
             workDirectory.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Lets go of the job (a no-op once it is done or failed): a retry, or another converter, may start it at once.</summary>
+    private async Task ReleaseAsync(JobId jobId)
+    {
+        try
+        {
+            await jobs.ReleaseLeaseAsync(jobId, instance.Id, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // The lease runs out by itself; until then a redelivery waits for it.
+            LogNotReleased(jobId, ex);
         }
     }
 
@@ -178,6 +254,15 @@ public sealed partial class ConvertVideo(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} is done, expired or deleted: its failure ({Reason}) is not announced")]
     private partial void LogFailureNotAnnounced(JobId jobId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} is held by {Owner}, a converter at work on it: waiting for it to finish or let go")]
+    private partial void LogHeldElsewhere(JobId jobId, string owner);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} was taken over by another converter: conversion stopped, nothing kept or sent")]
+    private partial void LogStoppedNotOurs(JobId jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The lease on job {JobId} could not be let go; it runs out by itself")]
+    private partial void LogNotReleased(JobId jobId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} is {Status}: nothing to convert")]
     private partial void LogSkipped(JobId jobId, string status);

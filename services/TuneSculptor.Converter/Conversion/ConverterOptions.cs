@@ -11,6 +11,21 @@ public sealed class ConverterOptions
     /// <summary>An ffmpeg run taking longer is cancelled and the job failed (a hung or pathological input).</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// Longest sound converted: a longer one fails the job (ffmpeg stops just past it; nothing truncated is kept). A
+    /// few-MB file of silence can decode to days of audio.
+    /// </summary>
+    public TimeSpan MaxAudioDuration { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>Largest mp3 made: a larger one fails the job (ffmpeg stops writing just past it; nothing is kept).</summary>
+    public long MaxMp3Bytes { get; set; } = 500L * 1024 * 1024;
+
+    /// <summary>
+    /// How long a converter's hold on a job lasts without renewal (renewed every third of it while converting): a
+    /// job held by a live converter is not started by another; one whose converter died is taken over after this.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Where conversions keep their temp files (a copy of the video, the mp3): see <see cref="ScratchFolders"/>.</summary>
     public string ScratchFolder { get; set; } = Path.Combine(Path.GetTempPath(), "tunesculptor-converter");
 

@@ -33,6 +33,20 @@ public sealed partial class ScratchFolders : IDisposable
     public DirectoryInfo CreateForJob(JobId jobId) =>
         Directory.CreateDirectory(Path.Combine(_owner, $"job-{jobId}-{Path.GetRandomFileName()}"));
 
+    /// <summary>
+    /// Throws <see cref="ScratchSpaceException"/> (a transient failure: the job is retried later, maybe elsewhere) when
+    /// the scratch folder's file system has less than <paramref name="bytes"/> free: a job must not fill the disk that
+    /// every conversion on the machine, or in the pod, shares.
+    /// </summary>
+    public void EnsureRoomFor(long bytes)
+    {
+        var free = new DriveInfo(_owner).AvailableFreeSpace;
+        if (free < bytes)
+        {
+            throw new ScratchSpaceException($"The scratch folder {_owner} has {free} bytes free; a job may need {bytes}.");
+        }
+    }
+
     public void Dispose()
     {
         Directory.Delete(_owner, recursive: true);

@@ -9,12 +9,14 @@ namespace TuneSculptor.Converter.Retention;
 /// Deletes mp3s older than <see cref="RetentionOptions.MaxAge"/>, and videos of that age whose job no longer needs
 /// them, through the GridFS buckets (files and chunks alike); their jobs become <c>expired</c>. A job still queued or
 /// converting after that long has lost its message (a converter killed on every delivery until the broker
-/// dead-lettered it, say): its owner is told, it is failed, and its video goes too. Every converter sweeps: deleting
-/// what another just deleted is harmless, and an owner told twice is mailed once.
+/// dead-lettered it, say): its owner is told, it is failed, and its video goes too. Last, the records of jobs finished
+/// with long ago are removed (<see cref="JobPruner"/>). Every converter sweeps: deleting what another just deleted is
+/// harmless, and an owner told twice is mailed once.
 /// </summary>
 public sealed partial class RetentionSweeper(
     MediaStore media,
     IConversionJobs jobs,
+    JobPruner pruner,
     MessagePublisher publisher,
     IOptions<RetentionOptions> retention,
     IOptions<RetentionSweepOptions> options,
@@ -97,6 +99,8 @@ public sealed partial class RetentionSweeper(
         {
             LogSwept(mp3s.Count, deletedVideos, maxAge.TotalHours);
         }
+
+        await pruner.PruneAsync(cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} was still {Status} since {Since:u}: failed, its owner told, its video to be deleted")]

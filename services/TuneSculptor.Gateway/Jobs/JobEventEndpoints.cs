@@ -23,6 +23,12 @@ public static class JobEventEndpoints
     // A comment line now and then lets a client (and any proxy) tell a quiet stream from a dead one.
     private static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(15);
 
+    // How far a job's changed_at may lag behind the moment the change can be read: the writer's clock against the
+    // gateway's (the services may run on different machines), and the time from reading the clock to the write landing.
+    // Each look reads again what changed this long before the previous look began; what it has already sent unchanged
+    // is not sent again, so the overlap costs a re-read of the few jobs changed lately, never a repeated event.
+    private static readonly TimeSpan ChangeOverlap = TimeSpan.FromSeconds(30);
+
     /// <summary>Maps <c>events</c> into the <c>/jobs</c> group.</summary>
     public static RouteGroupBuilder MapJobEvents(this RouteGroupBuilder jobs)
     {
@@ -47,7 +53,7 @@ public static class JobEventEndpoints
     /// </summary>
     private static async Task<IResult> StreamJobEventsAsync(
         ClaimsPrincipal user, HttpContext context, IJobQueries jobs, DownloadLinks links, UserLimits userLimits,
-        IOptions<JsonOptions> json, IHostApplicationLifetime lifetime)
+        IOptions<JsonOptions> json, IHostApplicationLifetime lifetime, TimeProvider time)
     {
         // A slot per open stream, across every gateway replica, given back when the response ends (the client left,
         // the gateway stops, the token expired).
@@ -70,60 +76,93 @@ public static class JobEventEndpoints
         context.Response.RegisterForDispose(ending);
         // Tells nginx (the Kubernetes ingress) not to buffer the stream.
         context.Response.Headers["X-Accel-Buffering"] = "no";
-        var events = Changes(user.GetUserId(), context.Request, jobs, links, json.Value.SerializerOptions, ending.Token);
+        var events = Changes(user.GetUserId(), context.Request, jobs, links, json.Value.SerializerOptions, time, ending.Token);
         return TypedResults.ServerSentEvents(events);
     }
 
-    // Polling MongoDB once a second per open page is cheap next to a conversion; change streams would push instead,
-    // but the stand-in used in development and tests has none.
+    // Polling MongoDB once a second per open page is cheap next to a conversion, as long as each look is one indexed
+    // query for what changed (no count, no sort of all the owner's jobs); change streams would push instead, but the
+    // stand-in used in development and tests has none.
     private static async IAsyncEnumerable<SseItem<string>> Changes(
-        string ownerId, HttpRequest request, IJobQueries jobs, DownloadLinks links, JsonSerializerOptions json,
+        string ownerId, HttpRequest request, IJobQueries jobs, DownloadLinks links, JsonSerializerOptions json, TimeProvider time,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // Headers go out with the first event: without this one, a user with no jobs would wait for the keep-alive.
         yield return new SseItem<string>("", "ready");
-        var sent = new Dictionary<JobId, string>();
-        var lastWrite = DateTime.UtcNow;
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            IReadOnlyList<Job> newest;
-            try
-            {
-                (newest, _) = await jobs.ListForOwnerAsync(ownerId, 1, WatchedJobs, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                yield break;
-            }
 
-            // Oldest first, so a client that appends sees them in the order they were made.
-            foreach (var job in newest.Reverse())
+        // The first look, as ever: the newest jobs, oldest first, so a client that appends sees them in the order they
+        // were made. Jobs made before the oldest of them are not watched (the page shows the newest only).
+        var lookedAt = time.GetUtcNow().UtcDateTime;
+        var found = await UnlessEnded(() => jobs.NewestForOwnerAsync(ownerId, WatchedJobs, cancellationToken), cancellationToken);
+        if (found is null)
+        {
+            yield break;
+        }
+
+        DateTime? createdFrom = found.Count == WatchedJobs ? found[^1].CreatedAt : null;
+        found = found.Reverse().ToList();
+
+        // What was last sent of each job that a next look may return again unchanged (see ChangeOverlap).
+        var sent = new Dictionary<JobId, SentJob>();
+        var lastWrite = time.GetUtcNow();
+        while (true)
+        {
+            foreach (var job in found)
             {
                 var data = JsonSerializer.Serialize(JobEndpoints.View(job, request, links), json);
-                if (sent.TryGetValue(job.Id, out var previous) && previous == data)
+                if (sent.TryGetValue(job.Id, out var previous) && previous.Data == data)
                 {
                     continue;
                 }
 
-                sent[job.Id] = data;
-                lastWrite = DateTime.UtcNow;
+                sent[job.Id] = new SentJob(data, job.ChangedAt);
+                lastWrite = time.GetUtcNow();
                 yield return new SseItem<string>(data, "job");
             }
 
-            if (DateTime.UtcNow - lastWrite >= KeepAliveInterval)
+            var since = lookedAt - ChangeOverlap;
+            foreach (var id in sent.Where(entry => !(entry.Value.ChangedAt >= since)).Select(entry => entry.Key).ToList())
             {
-                lastWrite = DateTime.UtcNow;
+                // The next look cannot return it unless it changes again (then as it is then).
+                sent.Remove(id);
+            }
+
+            if (time.GetUtcNow() - lastWrite >= KeepAliveInterval)
+            {
+                lastWrite = time.GetUtcNow();
                 yield return new SseItem<string>("", "ping");
             }
 
             try
             {
-                await Task.Delay(PollInterval, cancellationToken);
+                await Task.Delay(PollInterval, time, cancellationToken);
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                yield break;
+            }
+
+            lookedAt = time.GetUtcNow().UtcDateTime;
+            found = await UnlessEnded(() => jobs.ChangedForOwnerAsync(ownerId, since, createdFrom, cancellationToken), cancellationToken);
+            if (found is null)
             {
                 yield break;
             }
         }
     }
+
+    /// <summary>The query's result, or null when the stream has ended meanwhile.</summary>
+    private static async Task<IReadOnlyList<Job>?> UnlessEnded(Func<Task<IReadOnlyList<Job>>> query, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await query();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    private sealed record SentJob(string Data, DateTime? ChangedAt);
 }

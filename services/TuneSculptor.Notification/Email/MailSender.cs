@@ -12,21 +12,21 @@ namespace TuneSculptor.Notification.Email;
 /// Sends one message over SMTP, telling a refused recipient (permanent) from a passing failure; each send is an
 /// <c>smtp send</c> span in the job's trace.
 /// </summary>
-public sealed class MailSender(SmtpSettings smtp, ServiceTelemetry telemetry)
+public sealed class MailSender(SmtpConnector connector, ServiceTelemetry telemetry)
 {
     public async Task SendAsync(MimeMessage message, JobId jobId, CancellationToken cancellationToken)
     {
         using var activity = telemetry.ActivitySource.StartActivity("smtp send", ActivityKind.Client)?
             .SetTag(JobTelemetry.JobIdTag, jobId.ToString())
-            .SetTag("server.address", smtp.Host)
-            .SetTag("server.port", smtp.Port);
-        using var client = new SmtpClient();
+            .SetTag("server.address", connector.Settings.Host)
+            .SetTag("server.port", connector.Settings.Port);
         try
         {
-            await client.ConnectAsync(smtp.Host, smtp.Port, smtp.Security, cancellationToken);
-            if (smtp.Credentials is not null)
+            // Encrypted when there are credentials, or an exception before they are sent (SmtpConnector).
+            using var client = await connector.ConnectAsync(cancellationToken);
+            if (connector.Settings.Credentials is { } credentials)
             {
-                await client.AuthenticateAsync(smtp.Credentials, cancellationToken);
+                await client.AuthenticateAsync(credentials, cancellationToken);
             }
 
             await client.SendAsync(message, cancellationToken);

@@ -18,6 +18,7 @@ public static class SmtpExtensions
             .Bind(builder.Configuration.GetSection(NotificationOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton(services => new SmtpConnector(settings, services.GetRequiredService<ILogger<SmtpConnector>>()));
         builder.Services.AddSingleton<MailComposer>();
         builder.Services.AddSingleton<MailSender>();
         builder.Services.AddSingleton<SmtpGreetingCheck>();

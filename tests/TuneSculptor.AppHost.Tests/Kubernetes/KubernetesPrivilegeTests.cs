@@ -140,7 +140,8 @@ public sealed partial class KubernetesPrivilegeTests(PublishedKubernetes publish
         var definitionsVolume = broker.Volumes.Single(v => v.Secret?.SecretName.StartsWith("rabbitmq-definitions-", StringComparison.Ordinal) == true);
         var mount = broker.Containers.Single().VolumeMounts.Single(m => m.Name == definitionsVolume.Name);
         var config = objects.Single(o => o is { Kind: "ConfigMap", Name: "rabbitmq-config" }).As<V1ConfigMap>().Data.Single();
-        Assert.Equal($"load_definitions = {mount.MountPath}/definitions.json\n", config.Value);
+        // Beside them, the consumer timeout (2 h, in ms): above the longest a converter may hold a delivery.
+        Assert.Equal($"load_definitions = {mount.MountPath}/definitions.json\nconsumer_timeout = 7200000\n", config.Value);
         Assert.Contains(broker.Containers.Single().VolumeMounts, m => m.MountPath == $"/etc/rabbitmq/conf.d/{config.Key}" && m.SubPath == config.Key);
         Assert.DoesNotContain(broker.Containers.Single().Env ?? [], e => e.Name.StartsWith("RABBITMQ_DEFAULT_", StringComparison.Ordinal));
 

@@ -42,7 +42,7 @@ public sealed class VideoSubmissionTests(MongoServer mongo)
         Assert.Equal(ObjectId.Parse(job.Id.ToString()), stored["_id"].AsObjectId);
         Assert.Equal(
             ["_id", "owner_id", "owner_email", "file_name", "content_type", "size", "video_fid", "bitrate", "status", "progress", "mp3_fid",
-             "duration_seconds", "error", "created_at", "updated_at", "notified_at"],
+             "lease_owner", "lease_until", "duration_seconds", "error", "created_at", "updated_at", "changed_at", "notified_at"],
             stored.Names);
         Assert.Equal("user-42", stored["owner_id"]);
         Assert.Equal("someone@example.com", stored["owner_email"]);
@@ -52,8 +52,9 @@ public sealed class VideoSubmissionTests(MongoServer mongo)
         Assert.Equal(file["_id"], stored["video_fid"]);
         Assert.Equal(192, stored["bitrate"]);
         Assert.Equal("queued", stored["status"]);
-        Assert.All(["progress", "mp3_fid", "duration_seconds", "error", "notified_at"], name => Assert.Equal(BsonNull.Value, stored[name]));
+        Assert.All(["progress", "mp3_fid", "lease_owner", "lease_until", "duration_seconds", "error", "notified_at"], name => Assert.Equal(BsonNull.Value, stored[name]));
         Assert.Equal(stored["created_at"], stored["updated_at"]);
+        Assert.Equal(stored["created_at"], stored["changed_at"]);
 
         Assert.Equal(
             new BsonDocument

@@ -152,7 +152,8 @@ public sealed class DownloadLinkTests(SystemFixture fixture) : IDisposable
             Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         }
 
-        // The converter finishes its ffmpeg run, finds the job deleted, and keeps nothing.
+        // The converter stops its ffmpeg run when its lease on the job fails (or finds the job deleted after a run that
+        // ended first), and keeps nothing.
         var abandoned = $"Job {jobId} was deleted by its owner";
         var deadline = DateTime.UtcNow + JobTimeout;
         while (!Running.LogsSince("converter", converterLog).Contains(abandoned, StringComparison.Ordinal))

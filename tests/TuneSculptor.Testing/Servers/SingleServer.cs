@@ -31,7 +31,11 @@ public sealed class SingleServer : IAsyncDisposable
 
     /// <summary>A RabbitMQ broker (resource <c>rabbitmq</c>) with the management plugin.</summary>
     public static Task<SingleServer> StartRabbitMQAsync(CancellationToken cancellationToken) =>
-        StartAsync("rabbitmq", "rabbitmq", builder => builder.AddRabbitMQBroker("rabbitmq"), cancellationToken);
+        StartRabbitMQAsync(_ => { }, cancellationToken);
+
+    /// <summary>A RabbitMQ broker as <paramref name="configure"/> sets it up (a short consumer timeout, say).</summary>
+    public static Task<SingleServer> StartRabbitMQAsync(Action<IResourceBuilder<IRabbitMQBrokerResource>> configure, CancellationToken cancellationToken) =>
+        StartAsync("rabbitmq", "rabbitmq", builder => configure(builder.AddRabbitMQBroker("rabbitmq")), cancellationToken);
 
     /// <summary>A MariaDB server (resource <c>mysql</c>) with the database <paramref name="database"/>, named after it.</summary>
     public static Task<SingleServer> StartMySqlAsync(string database, CancellationToken cancellationToken) =>
