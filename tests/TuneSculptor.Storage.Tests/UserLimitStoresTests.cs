@@ -98,8 +98,8 @@ public sealed class UserLimitStoresTests(MongoServer mongo)
             await jobs.CreateAsync(new NewJob(id, "user-1", "a@example.com", "a.mp4", "video/mp4", 1, video.Id, null), Cancellation);
         }
 
-        await conversions.MarkConvertingAsync(converting, Cancellation);
-        await conversions.MarkConvertingAsync(done, Cancellation);
+        await conversions.StartConvertingAsync(converting, "converter-1", TimeSpan.FromMinutes(1), Cancellation);
+        await conversions.StartConvertingAsync(done, "converter-1", TimeSpan.FromMinutes(1), Cancellation);
         await conversions.MarkDoneAsync(done, ObjectId.GenerateNewId(), 1, Cancellation);
 
         Assert.Equal(312_345, await Usage.StoredBytesAsync("user-1", Cancellation));
