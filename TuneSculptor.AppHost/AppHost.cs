@@ -56,6 +56,8 @@ var gateway = builder.AddService<Projects.TuneSculptor_Gateway>("gateway", port:
     .WithEnvironment("Uploads__ShutdownGrace", gatewayShutdownGrace.ToString("c", CultureInfo.InvariantCulture))
     .WithEnvironment("Links__SigningKey", linkSigningKey)
     .WithEnvironment("Retention__MaxAge", retention)
+    // Its per-address rate limits go by the client address the ingress forwards.
+    .WithTrustedProxyNetwork()
     .WithKubernetesWorkload(new()
     {
         Replicas = 2, MemoryLimit = "512Mi",

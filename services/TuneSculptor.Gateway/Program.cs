@@ -3,6 +3,7 @@ using TuneSculptor.Gateway.Auth;
 using TuneSculptor.Gateway.Downloads;
 using TuneSculptor.Gateway.Http;
 using TuneSculptor.Gateway.Jobs;
+using TuneSculptor.Gateway.Limits;
 using TuneSculptor.Gateway.Uploads;
 using TuneSculptor.Gateway.Web;
 using TuneSculptor.Links;
@@ -18,15 +19,20 @@ builder.AddRabbitMQMessaging("rabbitmq");
 builder.AddAuthService();
 AuthAccounts.Register(builder.Services);
 builder.AddUploads();
+builder.AddLimits();
 builder.AddDownloadLinks();
 builder.RedactDownloadLinksInTraces();
 builder.AddApiDocument();
 
 var app = builder.Build();
 
+// First: the client's address, as a trusted proxy forwarded it, is what everything after sees (the rate limits).
+app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseWebPage();
+// Before authentication: refused requests count too, and cost the least.
+app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
 

@@ -13,6 +13,17 @@ public static class JobStorageExtensions
     public static IServiceCollection AddJobSubmissions(this IServiceCollection services) =>
         services.AddJobs<IJobSubmissions, JobSubmissions>().AddJobs<IJobQueries, JobQueries>();
 
+    /// <summary>
+    /// The gateway's per-user limits: what a user holds (<see cref="UserUsage"/>) and the slots they hold open
+    /// (<see cref="UserReservations"/>).
+    /// </summary>
+    public static IServiceCollection AddUserLimitStores(this IServiceCollection services)
+    {
+        services.TryAddSingleton<JobsCollection>();
+        services.AddSingleton<UserReservations>();
+        return services.AddSingleton(s => new UserUsage(s.GetRequiredService<MongoDB.Driver.IMongoDatabase>(), s.GetRequiredService<JobsCollection>()));
+    }
+
     /// <summary>The converter's: the conversion state (<see cref="IConversionJobs"/>).</summary>
     public static IServiceCollection AddConversionJobs(this IServiceCollection services) =>
         services.AddJobs<IConversionJobs, ConversionJobs>();

@@ -16,5 +16,6 @@ public static class StorageIndexes
         // first, the driver would pick a default serializer for JobId and refuse ours afterwards.
         await new JobsCollection(database, TimeProvider.System).CreateIndexesAsync(cancellationToken);
         await new MediaStore(database).CreateIndexesAsync(cancellationToken);
+        await UserLimitIndexes.CreateAsync(database, cancellationToken);
     }
 }

@@ -32,6 +32,7 @@ public sealed class StorageIndexesTests(MongoServer mongo)
                 "jobs { mp3_fid: 1 }",
                 "jobs { owner_id: 1, changed_at: 1 }",
                 "jobs { owner_id: 1, created_at: -1, _id: -1 }",
+                "jobs { owner_id: 1, status: 1 }",
                 "jobs { status: 1, changed_at: 1 }",
                 "jobs { status: 1, updated_at: 1 }",
             ],
@@ -41,6 +42,7 @@ public sealed class StorageIndexesTests(MongoServer mongo)
             Assert.Contains($"{bucket}.files {{ uploadDate: 1 }}", first);
             Assert.Contains($"{bucket}.files {{ filename: 1, uploadDate: 1 }}", first);
             Assert.Contains($"{bucket}.files {{ metadata.job_id: 1 }}", first);
+            Assert.Contains($"{bucket}.files {{ metadata.owner_id: 1, length: 1 }}", first);
             Assert.Contains($"{bucket}.chunks {{ files_id: 1, n: 1 }} unique", first);
         }
     }

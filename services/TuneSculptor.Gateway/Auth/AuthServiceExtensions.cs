@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.IdentityModel.Tokens;
+using TuneSculptor.Gateway.Limits;
 using TuneSculptor.ServiceDefaults.Http;
 using Yarp.ReverseProxy.Configuration;
 
@@ -25,7 +26,9 @@ public static class AuthServiceExtensions
     public static IHostApplicationBuilder AddAuthService(this IHostApplicationBuilder builder)
     {
         builder.Services.AddReverseProxy()
-            .LoadFromMemory([ForwardToAuth("/login"), ForwardToAuth("/register")], [AuthCluster()])
+            .LoadFromMemory(
+                [ForwardToAuth("/login", ClientRateLimits.LoginPolicy), ForwardToAuth("/register", ClientRateLimits.RegisterPolicy)],
+                [AuthCluster()])
             .AddServiceDiscoveryDestinationResolver();
 
         var audience = builder.Configuration["Auth:Audience"]
@@ -77,7 +80,7 @@ public static class AuthServiceExtensions
         });
     }
 
-    private static RouteConfig ForwardToAuth(string path) => new()
+    private static RouteConfig ForwardToAuth(string path, string rateLimiterPolicy) => new()
     {
         RouteId = path.Trim('/'),
         ClusterId = "auth",
@@ -86,6 +89,8 @@ public static class AuthServiceExtensions
         // Small JSON (or no body at all): Kestrel refuses more with a 413 as it is read, chunked or not, before auth
         // receives much of it; auth holds to the same limit itself.
         MaxRequestBodySize = RequestLimits.JsonBodyBytes,
+        // Per client address, before auth spends a PBKDF2 on it (ClientRateLimits).
+        RateLimiterPolicy = rateLimiterPolicy,
         Match = new RouteMatch { Path = path, Methods = [HttpMethods.Post] },
     };
 

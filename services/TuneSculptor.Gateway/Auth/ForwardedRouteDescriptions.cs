@@ -29,7 +29,8 @@ public static class ForwardedRouteDescriptions
             .Accepts<RegisterRequest>("application/json")
             .Produces<RegistrationReceived>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge),
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests),
     };
 
     // The API explorer, which the OpenAPI document is made from, lists only endpoints carrying their handler's

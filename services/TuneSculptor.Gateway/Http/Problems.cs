@@ -12,6 +12,21 @@ public static class Problems
             detail: $"Files up to {limit / (1024.0 * 1024.0):0.#} MiB are accepted.",
             statusCode: StatusCodes.Status413PayloadTooLarge);
 
+    /// <summary>The user's stored files would pass their quota: 413, with the quota and what is used, in bytes.</summary>
+    public static IResult QuotaExceeded(long quota, long used) =>
+        Results.Problem(
+            title: "Your storage quota is used up.",
+            detail: $"Your files may take {quota} bytes ({quota / (1024.0 * 1024.0):0.#} MiB); {used} bytes are in use or being " +
+                    "uploaded. Delete jobs you no longer need, or wait for their files to expire.",
+            statusCode: StatusCodes.Status413PayloadTooLarge,
+            extensions: new Dictionary<string, object?> { ["quota_bytes"] = quota, ["used_bytes"] = used });
+
+    /// <summary>A limit is reached that lifts with time: 429 with <c>Retry-After</c>.</summary>
+    public static IResult TooManyRequests(string detail, TimeSpan retryAfter) =>
+        new WithRetryAfter(
+            Results.Problem(title: "Too many requests.", detail: detail, statusCode: StatusCodes.Status429TooManyRequests),
+            seconds: (int)Math.Ceiling(retryAfter.TotalSeconds));
+
     public static IResult NotFound(string what) =>
         Results.Problem(title: $"No such {what}.", detail: $"There is no {what} by that id among yours.", statusCode: StatusCodes.Status404NotFound);
 

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using TuneSculptor.Contracts;
 using TuneSculptor.Gateway.Auth;
 using TuneSculptor.Gateway.Http;
+using TuneSculptor.Gateway.Limits;
 using TuneSculptor.Links;
 using TuneSculptor.Storage;
 
@@ -33,13 +34,15 @@ public static class JobEventEndpoints
     {
         // Bearer-authenticated like the rest of the API: the page reads the stream with fetch, which can send the
         // Authorization header (EventSource cannot), so no cookie or URL ticket is needed.
-        jobs.MapGet("/events", StreamJobEvents)
+        jobs.MapGet("/events", StreamJobEventsAsync)
             .WithName("StreamJobEvents")
             .WithSummary("The caller's newest jobs as server-sent events, each again whenever it changes.")
             .WithDescription(
                 "Events: `ready` first; `job` with the job as GET /jobs/{jobId} shows it, for each of the caller's " +
                 $"{WatchedJobs} newest jobs at once and then whenever one changes; `ping` when quiet. Ends when the token expires.")
-            .Produces<string>(StatusCodes.Status200OK, "text/event-stream");
+            .Produces<string>(StatusCodes.Status200OK, "text/event-stream")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return jobs;
     }
 
@@ -48,10 +51,20 @@ public static class JobEventEndpoints
     /// for each of the caller's newest jobs at once, then one each time one of them changes; <c>ready</c> first and
     /// <c>ping</c> when quiet.
     /// </summary>
-    private static IResult StreamJobEvents(
-        ClaimsPrincipal user, HttpContext context, IJobQueries jobs, DownloadLinks links, IOptions<JsonOptions> json, IHostApplicationLifetime lifetime,
-        TimeProvider time)
+    private static async Task<IResult> StreamJobEventsAsync(
+        ClaimsPrincipal user, HttpContext context, IJobQueries jobs, DownloadLinks links, UserLimits userLimits,
+        IOptions<JsonOptions> json, IHostApplicationLifetime lifetime, TimeProvider time)
     {
+        // A slot per open stream, across every gateway replica, given back when the response ends (the client left,
+        // the gateway stops, the token expired).
+        var (lease, refusal) = await userLimits.AdmitEventStreamAsync(user.GetUserId(), context.RequestAborted);
+        if (lease is null)
+        {
+            return refusal!;
+        }
+
+        context.Response.RegisterForDisposeAsync(lease);
+
         // Ends when the client goes away, when the gateway stops (an open stream must not hold up shutdown) and when
         // the token expires (the stream must not outlive the right to read it).
         var ending = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);

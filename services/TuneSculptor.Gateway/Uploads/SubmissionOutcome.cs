@@ -18,6 +18,9 @@ public abstract record SubmissionOutcome
     /// <summary>The video is larger than <see cref="Limit"/> bytes.</summary>
     public sealed record TooLarge(long Limit) : SubmissionOutcome;
 
+    /// <summary>The video grew past <see cref="RemainingBytes"/>, what the owner's storage quota left.</summary>
+    public sealed record OverQuota(long RemainingBytes) : SubmissionOutcome;
+
     /// <summary>A dependency is down: worth trying again shortly.</summary>
     public sealed record Unavailable(string Reason) : SubmissionOutcome;
 }

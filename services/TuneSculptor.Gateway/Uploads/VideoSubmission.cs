@@ -18,13 +18,20 @@ public sealed partial class VideoSubmission(
     UploadTelemetry telemetry,
     ILogger<VideoSubmission> logger)
 {
-    public async Task<SubmissionOutcome> SubmitAsync(UploadForm form, CurrentUser owner, CancellationToken cancellationToken)
+    public Task<SubmissionOutcome> SubmitAsync(UploadForm form, CurrentUser owner, CancellationToken cancellationToken) =>
+        SubmitAsync(form, owner, long.MaxValue, cancellationToken);
+
+    /// <param name="quotaRemaining">
+    /// What the owner's storage quota leaves (UserLimits): the file is stopped, and its part removed, the moment it
+    /// passes this, as it would at the file size limit.
+    /// </param>
+    public async Task<SubmissionOutcome> SubmitAsync(UploadForm form, CurrentUser owner, long quotaRemaining, CancellationToken cancellationToken)
     {
         // Named before anything is stored: the video's metadata points at its job.
         var jobId = JobIds.New();
         UploadTelemetry.TagJob(jobId);
 
-        var (video, bitrate, refusal) = await ReceiveAsync(form, jobId, owner, cancellationToken);
+        var (video, bitrate, refusal) = await ReceiveAsync(form, jobId, owner, quotaRemaining, cancellationToken);
         if (refusal is not null)
         {
             return refusal;
@@ -79,9 +86,10 @@ public sealed partial class VideoSubmission(
 
     /// <summary>Reads the form, storing the video as it comes; a refusal has discarded whatever was stored.</summary>
     private async Task<(StoredFile<VideoMetadata>? Video, int? Bitrate, SubmissionOutcome? Refusal)> ReceiveAsync(
-        UploadForm form, JobId jobId, CurrentUser owner, CancellationToken cancellationToken)
+        UploadForm form, JobId jobId, CurrentUser owner, long quotaRemaining, CancellationToken cancellationToken)
     {
         var maxFileSize = options.Value.MaxFileSize;
+        var maxLength = Math.Min(maxFileSize, quotaRemaining);
         StoredFile<VideoMetadata>? video = null;
         int? bitrate = null;
         try
@@ -101,7 +109,7 @@ public sealed partial class VideoSubmission(
                             OriginalName = file.FileName,
                             ContentType = file.ContentType,
                         };
-                        video = await media.StoreVideoAsync(file.Content, file.FileName, metadata, maxFileSize, cancellationToken);
+                        video = await media.StoreVideoAsync(file.Content, file.FileName, metadata, maxLength, cancellationToken);
                         break;
                     case UploadPart.Bitrate when bitrate is not null:
                         return (null, null, await DiscardAsync(video, new SubmissionOutcome.Invalid("Send the bitrate once.")));
@@ -120,7 +128,7 @@ public sealed partial class VideoSubmission(
         catch (FileTooLargeException ex)
         {
             // The store removed the partial file; no earlier one exists (a second file is refused before it is read).
-            return (null, null, new SubmissionOutcome.TooLarge(ex.Limit));
+            return (null, null, ex.Limit < maxFileSize ? new SubmissionOutcome.OverQuota(ex.Limit) : new SubmissionOutcome.TooLarge(ex.Limit));
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {

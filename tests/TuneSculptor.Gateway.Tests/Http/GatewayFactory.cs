@@ -10,7 +10,7 @@ namespace TuneSculptor.Gateway.Tests.Http;
 /// rather than what it does: nothing it depends on runs, so it is given addresses where nothing answers. (The type
 /// argument only names the gateway's assembly: <c>Program</c> is ambiguous here, the AppHost has one too.)
 /// </summary>
-public sealed class GatewayFactory : WebApplicationFactory<JobView>
+public class GatewayFactory : WebApplicationFactory<JobView>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -26,6 +26,14 @@ public sealed class MediaDatabase(IMongoDatabase database)
     public Task<long> CountVideosOfAsync(string ownerEmail, CancellationToken cancellationToken) =>
         Count("videos.files", new BsonDocument("metadata.owner_email", ownerEmail), cancellationToken);
 
+    /// <summary>The uploads the gateway holds a slot for, for the user <paramref name="ownerId"/> (collection <c>user_reservations</c>).</summary>
+    public async Task<int> UploadsInFlightOfAsync(string ownerId, CancellationToken cancellationToken)
+    {
+        var document = await database.GetCollection<BsonDocument>("user_reservations")
+            .Find(new BsonDocument("owner_id", ownerId)).FirstOrDefaultAsync(cancellationToken);
+        return document?["uploads_count"].ToInt32() ?? 0;
+    }
+
     public async Task<BsonDocument> JobAsync(string jobId, CancellationToken cancellationToken) =>
         await database.GetCollection<BsonDocument>("jobs").Find(new BsonDocument("_id", ObjectId.Parse(jobId))).SingleAsync(cancellationToken);
 

@@ -69,6 +69,14 @@ public class SystemFixture : IAsyncLifetime
         HostProcessSystem.SetServiceEnvironment(builder, "gateway", "Uploads__MaxFileSize", MaxUploadSize.ToString(global::System.Globalization.CultureInfo.InvariantCulture));
         // Verification mails may be asked for again after 2 s instead of a minute (the day's cap stays the default).
         HostProcessSystem.SetServiceEnvironment(builder, "auth", "Auth__Verification__ResendInterval", VerificationResendInterval.ToString("c", global::System.Globalization.CultureInfo.InvariantCulture));
+        // Every test signs up from 127.0.0.1, and some upload hundreds of jobs: the per-address and per-user limits
+        // are raised out of their way (UserLimitTests and the gateway's ClientRateLimitTests test them, small).
+        foreach (var policy in new[] { "Register", "Login", "Upload" })
+        {
+            HostProcessSystem.SetServiceEnvironment(builder, "gateway", $"RateLimits__{policy}__PermitLimit", "100000");
+        }
+
+        HostProcessSystem.SetServiceEnvironment(builder, "gateway", "Limits__MaxActiveJobs", "100000");
         foreach (var service in new[] { "gateway", "converter", "notification" })
         {
             // Transient failures are retried after 0.2 s, 0.4 s, … instead of 1 s, 2 s, …
