@@ -36,14 +36,9 @@ var auth = builder.AddService<Projects.TuneSculptor_Auth>("auth")
     .WithEnvironment("Auth__SigningKey", tokenSigningKey)
     .WithReference(authDb).WaitFor(authDb)
     // Account mails (verification, registration warnings) are queued for the notification, the only mailer.
-    .WithReference(rabbitmq).WaitFor(rabbitmq);
-if (builder.ExecutionContext.IsPublishMode)
-{
-    // Auth counts failed logins against the client address the gateway forwards, and believes it only from these
-    // (run mode: loopback, auth's Development settings). The gateway's pods have addresses from the pod network:
-    // minikube's by default; a cluster with another sets its own (README, "Security and limits").
-    auth.WithEnvironment("Auth__TrustedProxies__Networks__0", "10.244.0.0/16");
-}
+    .WithReference(rabbitmq).WaitFor(rabbitmq)
+    // Its login throttle counts failures per client address, which the gateway forwards.
+    .WithTrustedProxyNetwork("Auth__TrustedProxies__Networks__0");
 
 const long maxUploadBytes = 2L * 1024 * 1024 * 1024;
 // A stop waits this long for uploads in flight; in Kubernetes a pod first keeps serving through the preStop delay,
@@ -57,7 +52,7 @@ var gateway = builder.AddService<Projects.TuneSculptor_Gateway>("gateway", port:
     .WithEnvironment("Links__SigningKey", linkSigningKey)
     .WithEnvironment("Retention__MaxAge", retention)
     // Its per-address rate limits go by the client address the ingress forwards.
-    .WithTrustedProxyNetwork()
+    .WithTrustedProxyNetwork("ForwardedHeaders__KnownNetworks__0")
     .WithKubernetesWorkload(new()
     {
         Replicas = 2, MemoryLimit = "512Mi",

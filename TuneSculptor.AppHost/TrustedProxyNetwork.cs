@@ -8,20 +8,27 @@ public static class TrustedProxyNetwork
     /// </summary>
     public const string PublishedDefault = "10.244.0.0/16";
 
+    private const string ParameterName = "trusted-proxy-network";
+
     /// <summary>
-    /// Tells the gateway whose <c>X-Forwarded-For</c> to believe (its per-address rate limits go by it): when published,
-    /// the network of the <c>trusted-proxy-network</c> parameter (default <see cref="PublishedDefault"/>), where the
-    /// ingress runs; its NetworkPolicy lets only the ingress reach it there. In run mode nothing is set: Development
-    /// trusts loopback (appsettings.Development.json), where DCP's proxy and the tests connect from.
+    /// Tells <paramref name="service"/> whose <c>X-Forwarded-For</c> to believe, in its own <paramref name="setting"/>:
+    /// when published, the network of the one <c>trusted-proxy-network</c> parameter (default
+    /// <see cref="PublishedDefault"/>), where the ingress (for the gateway's per-address rate limits) and the gateway
+    /// (for auth's login throttle) run; NetworkPolicies let only those reach them there. In run mode nothing is set:
+    /// Development trusts loopback (the services' appsettings.Development.json), where DCP's proxy and the tests
+    /// connect from.
     /// </summary>
-    public static IResourceBuilder<ProjectResource> WithTrustedProxyNetwork(this IResourceBuilder<ProjectResource> gateway)
+    public static IResourceBuilder<ProjectResource> WithTrustedProxyNetwork(this IResourceBuilder<ProjectResource> service, string setting)
     {
-        if (gateway.ApplicationBuilder.ExecutionContext.IsRunMode)
+        var builder = service.ApplicationBuilder;
+        if (builder.ExecutionContext.IsRunMode)
         {
-            return gateway;
+            return service;
         }
 
-        var parameter = gateway.ApplicationBuilder.AddParameter("trusted-proxy-network", PublishedDefault, publishValueAsDefault: true);
-        return gateway.WithEnvironment("ForwardedHeaders__KnownNetworks__0", parameter);
+        var parameter = builder.Resources.OfType<ParameterResource>().SingleOrDefault(p => p.Name == ParameterName) is { } existing
+            ? builder.CreateResourceBuilder(existing)
+            : builder.AddParameter(ParameterName, PublishedDefault, publishValueAsDefault: true);
+        return service.WithEnvironment(setting, parameter);
     }
 }
