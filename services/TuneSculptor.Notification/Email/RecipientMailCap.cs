@@ -26,7 +26,8 @@ public sealed partial class RecipientMailCap
     private readonly TimeProvider _time;
     private readonly Counter<long> _capped;
     private readonly ILogger<RecipientMailCap> _logger;
-    private readonly Lazy<Task> _index;
+    private readonly Lock _indexing = new();
+    private Task? _indexes;
 
     public RecipientMailCap(
         IMongoDatabase database, IOptions<NotificationOptions> options, TimeProvider time, ServiceTelemetry telemetry,
@@ -38,18 +39,12 @@ public sealed partial class RecipientMailCap
         _logger = logger;
         _capped = telemetry.Meter.CreateCounter<long>(
             "tunesculptor.mails.capped", unit: "{mail}", description: "Mails not sent because their recipient had the hour's cap.");
-        // The count's index, and the record's end: a TTL index removes each record once it is out of every window.
-        _index = new Lazy<Task>(() => _mails.Indexes.CreateManyAsync(
-        [
-            new CreateIndexModel<BsonDocument>(Builders<BsonDocument>.IndexKeys.Ascending("recipient").Ascending("sent_at")),
-            new CreateIndexModel<BsonDocument>(Builders<BsonDocument>.IndexKeys.Ascending("sent_at"), new CreateIndexOptions { ExpireAfter = Window }),
-        ]));
     }
 
     /// <returns>A reservation to release if the mail then fails to go out; null when over the cap (logged, counted).</returns>
     public async Task<ObjectId?> TryReserveAsync(string recipient, string kind, CancellationToken cancellationToken)
     {
-        await _index.Value.WaitAsync(cancellationToken);
+        await EnsureIndexesAsync().WaitAsync(cancellationToken);
         var now = _time.GetUtcNow().UtcDateTime;
         var key = Key(recipient);
         var id = ObjectId.GenerateNewId();
@@ -67,6 +62,27 @@ public sealed partial class RecipientMailCap
         _capped.Add(1, new KeyValuePair<string, object?>("mail.kind", kind));
         LogCapped(kind, key[..12], cap);
         return null;
+    }
+
+    /// <summary>
+    /// The count's index, and the record's end: a TTL index removes each record once it is out of every window. Made
+    /// once; an attempt that failed (the database away) is made again by the next mail rather than remembered.
+    /// </summary>
+    private Task EnsureIndexesAsync()
+    {
+        lock (_indexing)
+        {
+            if (_indexes is null || _indexes.IsFaulted || _indexes.IsCanceled)
+            {
+                _indexes = _mails.Indexes.CreateManyAsync(
+                [
+                    new CreateIndexModel<BsonDocument>(Builders<BsonDocument>.IndexKeys.Ascending("recipient").Ascending("sent_at")),
+                    new CreateIndexModel<BsonDocument>(Builders<BsonDocument>.IndexKeys.Ascending("sent_at"), new CreateIndexOptions { ExpireAfter = Window }),
+                ]);
+            }
+
+            return _indexes;
+        }
     }
 
     /// <summary>The mail did not go out: its place is free again.</summary>
