@@ -22,12 +22,11 @@ public sealed class LoginThrottleTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _system = await HostProcessSystem.StartAsync(builder =>
+        _system = await HostProcessSystem.StartHealthyAsync(builder =>
         {
             HostProcessSystem.SetServiceEnvironment(builder, "auth", "Auth__LoginThrottle__AddressFailures", $"{AddressLimit}");
             HostProcessSystem.SetServiceEnvironment(builder, "auth", "Auth__LoginThrottle__Window", Window.ToString());
         }, Cancellation);
-        await _system.WaitForHealthyAsync(Cancellation);
         _gateway = new GatewayClient(_system.GetHttpEndpoint("gateway"), mail: _system.GetHttpEndpoint("mail"));
     }
 

@@ -28,7 +28,7 @@ public sealed class UserLimitsSystemFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var cancellation = TestContext.Current.CancellationToken;
-        var system = await HostProcessSystem.StartAsync(builder =>
+        var system = await HostProcessSystem.StartHealthyAsync(builder =>
         {
             SystemFixture.Configure(builder);
             foreach (var (name, value) in new Dictionary<string, string>
@@ -46,7 +46,6 @@ public sealed class UserLimitsSystemFixture : IAsyncLifetime
         }, cancellation);
         try
         {
-            await system.WaitForHealthyAsync(cancellation);
             await system.StopAsync("converter", cancellation);
         }
         catch

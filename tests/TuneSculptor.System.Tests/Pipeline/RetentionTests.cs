@@ -31,8 +31,7 @@ public sealed class RetentionTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _system = await HostProcessSystem.StartAsync(builder => SystemFixture.SetRetention(builder, MaxAge), Cancellation);
-        await _system.WaitForHealthyAsync(Cancellation);
+        _system = await HostProcessSystem.StartHealthyAsync(builder => SystemFixture.SetRetention(builder, MaxAge), Cancellation);
         _gateway = new GatewayClient(_system.GetHttpEndpoint("gateway"), mail: _system.GetHttpEndpoint("mail"));
     }
 

@@ -15,18 +15,7 @@ public sealed class DefaultLimitsSystemFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var system = await HostProcessSystem.StartAsync(TestContext.Current.CancellationToken);
-        try
-        {
-            await system.WaitForHealthyAsync(TestContext.Current.CancellationToken);
-        }
-        catch
-        {
-            await system.DisposeAsync();
-            throw;
-        }
-
-        _system = system;
+        _system = await HostProcessSystem.StartHealthyAsync(configure: null, TestContext.Current.CancellationToken);
     }
 
     public async ValueTask DisposeAsync()

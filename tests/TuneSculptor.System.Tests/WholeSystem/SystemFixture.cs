@@ -21,18 +21,7 @@ public class SystemFixture : IAsyncLifetime
     {
         var telemetry = await OtlpReceiver.StartAsync(TestContext.Current.CancellationToken);
         _telemetry = telemetry;
-        var system = await HostProcessSystem.StartAsync(builder => ConfigureSystem(builder, telemetry), TestContext.Current.CancellationToken);
-        try
-        {
-            await system.WaitForHealthyAsync(TestContext.Current.CancellationToken);
-        }
-        catch
-        {
-            await system.DisposeAsync();
-            throw;
-        }
-
-        _system = system;
+        _system = await HostProcessSystem.StartHealthyAsync(builder => ConfigureSystem(builder, telemetry), TestContext.Current.CancellationToken);
     }
 
     /// <summary>How the system is set up before it starts: <see cref="Configure(IDistributedApplicationTestingBuilder, OtlpReceiver)"/>, and what a fixture of its own adds.</summary>

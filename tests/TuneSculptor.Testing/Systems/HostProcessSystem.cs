@@ -67,6 +67,27 @@ public sealed partial class HostProcessSystem : IAsyncDisposable
                 args, (options, _) => options.DisableDashboard = true, token),
             configure, "tunesculptor-test-", cancellationToken, extraArgs);
 
+    /// <summary>
+    /// <see cref="StartAsync(Action{IDistributedApplicationTestingBuilder}?, CancellationToken, string[])"/>, then
+    /// <see cref="WaitForHealthyAsync(CancellationToken)"/>: a system that does not get healthy is disposed before the
+    /// failure is thrown, so a fixture that fails to start leaves no processes behind.
+    /// </summary>
+    public static async Task<HostProcessSystem> StartHealthyAsync(
+        Action<IDistributedApplicationTestingBuilder>? configure, CancellationToken cancellationToken)
+    {
+        var system = await StartAsync(configure, cancellationToken);
+        try
+        {
+            await system.WaitForHealthyAsync(cancellationToken);
+            return system;
+        }
+        catch
+        {
+            await system.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>Starts the model <paramref name="createBuilder"/> makes from the isolated run arguments.</summary>
     internal static async Task<HostProcessSystem> StartAsync(
         Func<string[], CancellationToken, Task<IDistributedApplicationTestingBuilder>> createBuilder,
