@@ -16,6 +16,14 @@ builder.AddRabbitMQMessaging("rabbitmq")
     {
         queue.Concurrency = converter.Concurrency;
         queue.ShutdownGrace = converter.ShutdownGrace;
+    })
+    // A conversion that failed for our own hiccup (MongoDB away, no scratch room) is tried again after 1 s, 2 s, 4 s…
+    // then every 5 min, for an hour: an outage that long still converts the job; longer, the job fails ("gave up").
+    .ConfigureRetry(Queues.Video, retry =>
+    {
+        retry.FirstDelay = TimeSpan.FromSeconds(1);
+        retry.MaxDelay = TimeSpan.FromMinutes(5);
+        retry.GiveUpAfter = TimeSpan.FromHours(1);
     });
 builder.AddFFmpeg();
 builder.AddConversion();

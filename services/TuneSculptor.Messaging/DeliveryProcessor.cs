@@ -12,8 +12,12 @@ namespace TuneSculptor.Messaging;
 /// Takes each delivery of one queue to the handler of its AMQP <c>type</c>, in a DI scope of its own, and settles it:
 /// <list type="bullet">
 /// <item>handled → ack, only once the work is durably done;</item>
-/// <item>failed → as the <see cref="RetryPolicy"/> decides: handed back after a delay, or failed for good, which the
-/// handler records (<see cref="IMessageHandler{TMessage}.OnFailedAsync"/>) before the message is dead-lettered;</item>
+/// <item>failed transiently → as the <see cref="RetryPolicy"/> decides: a copy goes to the retry queue of its delay
+/// (confirmed, then the original is acked: nothing waits here, holding a consumer slot), or, once the queue's retries
+/// are over, it fails for good;</item>
+/// <item>failed for good (permanently, or retries over) → the handler records it
+/// (<see cref="IMessageHandler{TMessage}.OnFailedAsync"/>), then a copy with the reason goes to the dead-letter queue
+/// (confirmed, then the original is acked);</item>
 /// <item>cancelled by a shutdown → handed back;</item>
 /// <item>a message that cannot be read at all, or of a type no handler takes → dead-lettered at once.</item>
 /// </list>
@@ -21,7 +25,15 @@ namespace TuneSculptor.Messaging;
 /// <c>traceparent</c>), so a job is one trace across services; the span gets the job id and the outcome.
 /// </summary>
 internal sealed partial class DeliveryProcessor(
-    string queue, IEnumerable<MessageRoute> routes, IServiceScopeFactory scopes, RetryPolicy policy, MessagingTelemetry telemetry, ILogger logger)
+    string queue,
+    IEnumerable<MessageRoute> routes,
+    IServiceScopeFactory scopes,
+    RetryPolicy policy,
+    DeliveryForwarder forwarder,
+    TimeSpan failureRecordingTimeout,
+    MessagingTelemetry telemetry,
+    TimeProvider time,
+    ILogger logger)
 {
     private readonly Dictionary<string, MessageRoute> _routes = routes.ToDictionary(route => route.TypeName);
 
@@ -36,7 +48,8 @@ internal sealed partial class DeliveryProcessor(
         if (Read(type, delivery.Body.Span) is not { } read)
         {
             activity?.SetStatus(ActivityStatusCode.Error, "unreadable message");
-            await SettleAsync(() => RetryPolicy.DeadLetterAsync(channel, tag));
+            await DeadLetterAsync(
+                channel, delivery, DeadLetterCauses.Unreadable, $"A message of type {type ?? "(none)"} cannot be read.", attempt, firstFailedAt: null, failure: null);
             return;
         }
 
@@ -60,19 +73,21 @@ internal sealed partial class DeliveryProcessor(
         catch (Exception ex)
         {
             activity.RecordFailure(ex);
-            switch (policy.Decide(ex, attempt))
+            var now = time.GetUtcNow();
+            var firstFailedAt = RetryPolicy.FirstFailedAt(delivery.BasicProperties) ?? now;
+            switch (policy.Decide(ex, attempt, firstFailedAt, now))
             {
                 case RetryDecision.FailForGood { Permanent: true } permanent:
                     LogPermanentFailure(ex, queue, message.Subject);
-                    await FailAsync(channel, tag, route, scope.ServiceProvider, message, permanent.Reason, work);
+                    await FailAsync(channel, delivery, route, scope.ServiceProvider, message, permanent, attempt, firstFailedAt, ex, work);
                     break;
                 case RetryDecision.FailForGood lastAttempt:
-                    LogGaveUp(ex, queue, message.Subject, attempt);
-                    await FailAsync(channel, tag, route, scope.ServiceProvider, message, lastAttempt.Reason, work);
+                    LogGaveUp(ex, queue, message.Subject, attempt, (now - firstFailedAt).TotalSeconds);
+                    await FailAsync(channel, delivery, route, scope.ServiceProvider, message, lastAttempt, attempt, firstFailedAt, ex, work);
                     break;
-                case RetryDecision.HandBack handBack:
-                    LogRetrying(ex, queue, message.Subject, attempt, handBack.Delay.TotalSeconds);
-                    await HandBackLaterAsync(channel, tag, handBack.Delay, work);
+                case RetryDecision.RetryLater retry:
+                    LogRetrying(ex, queue, message.Subject, attempt, retry.Delay.TotalSeconds, Topology.RetryQueue(queue, retry.Tier));
+                    await RetryLaterAsync(channel, delivery, retry, attempt, firstFailedAt, ex);
                     break;
             }
         }
@@ -107,18 +122,51 @@ internal sealed partial class DeliveryProcessor(
         return null;
     }
 
-    private async Task HandBackLaterAsync(IChannel channel, ulong tag, TimeSpan delay, CancellationToken work)
+    /// <summary>
+    /// Sends a copy to wait in its retry queue, then acks the original. A copy that could not be sent leaves the original
+    /// unacked: it is handed back at once, counted by the queue's delivery limit, rather than lost.
+    /// </summary>
+    private Task RetryLaterAsync(
+        IChannel channel, BasicDeliverEventArgs delivery, RetryDecision.RetryLater retry, int attempt, DateTimeOffset firstFailedAt, Exception failure) =>
+        ForwardThenAckAsync(
+            channel,
+            delivery.DeliveryTag,
+            () => forwarder.RetryLaterAsync(queue, delivery, retry, attempt, firstFailedAt, failure),
+            ex => LogRetryNotSent(ex, queue, Topology.RetryQueue(queue, retry.Tier)),
+            RetryPolicy.HandBackAsync);
+
+    /// <summary>
+    /// Sends a copy with the reason to the dead-letter queue, then acks the original. A copy that could not be sent
+    /// leaves the broker to dead-letter the original (a reject), without the reason.
+    /// </summary>
+    private Task DeadLetterAsync(
+        IChannel channel, BasicDeliverEventArgs delivery, string cause, string reason, int attempt, DateTimeOffset? firstFailedAt, Exception? failure) =>
+        ForwardThenAckAsync(
+            channel,
+            delivery.DeliveryTag,
+            () => forwarder.DeadLetterAsync(queue, delivery, cause, reason, attempt, firstFailedAt, failure),
+            ex => LogDeadLetterNotSent(ex, queue),
+            RetryPolicy.RejectToDeadLetterAsync);
+
+    /// <summary>
+    /// Acks the delivery only once its copy is confirmed by the broker (<see cref="DeliveryForwarder"/>); when the copy
+    /// could not be sent (refused, unroutable, not confirmed in time) it is settled by <paramref name="instead"/>.
+    /// </summary>
+    private async Task ForwardThenAckAsync(
+        IChannel channel, ulong tag, Func<Task> forward, Action<Exception> logNotSent, Func<IChannel, ulong, ValueTask> instead)
     {
         try
         {
-            await Task.Delay(delay, work);
+            await forward();
         }
-        catch (OperationCanceledException)
+        catch (Exception ex)
         {
-            // Shutting down: hand it back now.
+            logNotSent(ex);
+            await SettleAsync(() => instead(channel, tag));
+            return;
         }
 
-        await SettleAsync(() => RetryPolicy.HandBackAsync(channel, tag));
+        await SettleAsync(() => channel.BasicAckAsync(tag, multiple: false));
     }
 
     /// <summary>
@@ -128,20 +176,29 @@ internal sealed partial class DeliveryProcessor(
     /// dead-letters it once its delivery limit is spent.
     /// </summary>
     private async Task FailAsync(
-        IChannel channel, ulong tag, MessageRoute route, IServiceProvider services, IMessage message, string reason, CancellationToken work)
+        IChannel channel,
+        BasicDeliverEventArgs delivery,
+        MessageRoute route,
+        IServiceProvider services,
+        IMessage message,
+        RetryDecision.FailForGood decision,
+        int deliveryAttempt,
+        DateTimeOffset firstFailedAt,
+        Exception failure,
+        CancellationToken work)
     {
-        var giveUpAt = DateTime.UtcNow + policy.FailureRecordingTimeout;
+        var giveUpAt = DateTime.UtcNow + failureRecordingTimeout;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await route.OnFailedAsync(services, message, reason, work);
-                await SettleAsync(() => RetryPolicy.DeadLetterAsync(channel, tag));
+                await route.OnFailedAsync(services, message, decision.Reason, work);
+                await DeadLetterAsync(channel, delivery, decision.Cause, decision.Reason, deliveryAttempt, firstFailedAt, failure);
                 return;
             }
             catch (Exception ex) when (DateTime.UtcNow < giveUpAt && !work.IsCancellationRequested && channel.IsOpen)
             {
-                var delay = policy.Delay(attempt);
+                var delay = policy.Schedule.NominalDelay(attempt);
                 LogRecordingRetried(ex, queue, message.Subject, delay.TotalSeconds);
                 try
                 {
@@ -155,7 +212,7 @@ internal sealed partial class DeliveryProcessor(
             catch (Exception ex)
             {
                 LogRecordingFailed(ex, queue, message.Subject);
-                await SettleAsync(() => RetryPolicy.HandBackAsync(channel, tag));
+                await SettleAsync(() => RetryPolicy.HandBackAsync(channel, delivery.DeliveryTag));
                 return;
             }
         }
@@ -182,11 +239,17 @@ internal sealed partial class DeliveryProcessor(
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Subject} on {Queue} failed for good")]
     private partial void LogPermanentFailure(Exception exception, string queue, string subject);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "{Subject} on {Queue} failed on its last attempt ({Attempt}): dead-lettered")]
-    private partial void LogGaveUp(Exception exception, string queue, string subject, int attempt);
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Subject} on {Queue} failed on its last attempt ({Attempt}), {Seconds} s after its first failure: dead-lettered")]
+    private partial void LogGaveUp(Exception exception, string queue, string subject, int attempt, double seconds);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Subject} on {Queue} failed on attempt {Attempt}; handing it back in {Seconds} s")]
-    private partial void LogRetrying(Exception exception, string queue, string subject, int attempt, double seconds);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Subject} on {Queue} failed on attempt {Attempt}; retrying in {Seconds} s (waiting in {RetryQueue})")]
+    private partial void LogRetrying(Exception exception, string queue, string subject, int attempt, double seconds, string retryQueue);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A retry on {Queue} could not be sent to {RetryQueue}: the message is handed back instead")]
+    private partial void LogRetryNotSent(Exception exception, string queue, string retryQueue);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A dead letter of {Queue} could not be sent with its reason: the broker dead-letters the message without it")]
+    private partial void LogDeadLetterNotSent(Exception exception, string queue);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Recording the failure of {Subject} on {Queue} failed; trying again in {Seconds} s")]
     private partial void LogRecordingRetried(Exception exception, string queue, string subject, double seconds);

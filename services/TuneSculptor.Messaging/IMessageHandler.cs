@@ -11,14 +11,15 @@ public interface IMessageHandler<in TMessage> where TMessage : IMessage
 {
     /// <summary>
     /// Does the work; the message is acknowledged once this returns, so return only once the work is durably done.
-    /// Throw <see cref="PermanentFailureException"/> when retrying cannot help; any other exception hands the message
-    /// back after a delay, until its last delivery. <paramref name="cancellationToken"/> is cancelled when the service
+    /// Throw <see cref="PermanentFailureException"/> when retrying cannot help; any other exception has the message tried
+    /// again on its queue's <see cref="RetrySchedule"/> until that is over (so it may run more than once: make it safe
+    /// to repeat). <paramref name="cancellationToken"/> is cancelled when the service
     /// stops and the queue's <see cref="QueueOptions.ShutdownGrace"/> is over: the message then goes back to the queue.
     /// </summary>
     Task HandleAsync(TMessage message, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The message failed for good (a permanent failure, or its last delivery failed): record why and tell whoever
+    /// The message failed for good (a permanent failure, or its retries are over): record why and tell whoever
     /// should know; <paramref name="reason"/> is written for the user. Once this returns the message is dead-lettered;
     /// while it throws, the message is held and the call repeated (see <see cref="MessagingOptions.FailureRecordingTimeout"/>).
     /// </summary>

@@ -32,6 +32,21 @@ public sealed class MessagePublisher(
             Headers = new Dictionary<string, object?> { [MessagingTelemetry.PublishedAtHeader] = telemetry.PublishedAtNow() },
         };
 
+        await PublishConfirmedAsync(string.Empty, queue, properties, body, declare: queue, cancellationToken);
+    }
+
+    /// <summary>
+    /// Publishes a copy of a delivery as it is (<paramref name="properties"/> and <paramref name="body"/>) to
+    /// <paramref name="exchange"/>, and returns once the broker confirmed it: a retry, or a dead letter with its reason.
+    /// Its destination must exist already (the consumer's worker declared it); unroutable, it throws.
+    /// </summary>
+    internal Task PublishCopyAsync(
+        string exchange, string routingKey, BasicProperties properties, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
+        PublishConfirmedAsync(exchange, routingKey, properties, body, declare: null, cancellationToken);
+
+    private async Task PublishConfirmedAsync(
+        string exchange, string routingKey, BasicProperties properties, ReadOnlyMemory<byte> body, string? declare, CancellationToken cancellationToken)
+    {
         await _turn.WaitAsync(cancellationToken);
         // A confirm can be waited for forever: after a broker restart RabbitMQ.Client 7.2 may never complete it
         // (rabbitmq-dotnet-client#1930), and every later publish would queue behind this one.
@@ -40,13 +55,13 @@ public sealed class MessagePublisher(
         try
         {
             var channel = await GetChannelAsync(timeout.Token);
-            if (!_declared.Contains(queue))
+            if (declare is not null && !_declared.Contains(declare))
             {
-                await Topology.DeclareAsync(channel, queue, options.Value.DeliveryLimit, timeout.Token);
-                _declared.Add(queue);
+                await Topology.DeclareAsync(channel, declare, options.Value.DeliveryLimit, timeout.Token);
+                _declared.Add(declare);
             }
 
-            await channel.BasicPublishAsync(exchange: string.Empty, routingKey: queue, mandatory: true, basicProperties: properties, body: body, timeout.Token);
+            await channel.BasicPublishAsync(exchange, routingKey, mandatory: true, basicProperties: properties, body: body, timeout.Token);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {

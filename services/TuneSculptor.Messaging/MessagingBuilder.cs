@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -48,6 +49,16 @@ public sealed class MessagingBuilder
         return this;
     }
 
+    /// <summary>
+    /// Sets the retry schedule of <paramref name="queue"/>: the service's defaults, documented where it calls this;
+    /// configuration (<c>Messaging:Retry</c>, <c>Messaging:Queues:{queue}:Retry</c>) overrides them.
+    /// </summary>
+    public MessagingBuilder ConfigureRetry(string queue, Action<RetrySchedule> configure)
+    {
+        Services.AddOptions<QueueOptions>(queue).Configure(options => configure(options.Retry));
+        return this;
+    }
+
     /// <summary>Sets how <paramref name="queue"/> is consumed from the service's own settings, <typeparamref name="TSettings"/> (options).</summary>
     public MessagingBuilder ConfigureQueue<TSettings>(string queue, Action<QueueOptions, TSettings> configure) where TSettings : class
     {
@@ -59,6 +70,12 @@ public sealed class MessagingBuilder
     {
         // Not AddHostedService: it keeps one registration per implementation type, and each queue has a worker of its own.
         Services.AddSingleton<IHostedService>(services => ActivatorUtilities.CreateInstance<QueueWorker>(services, queue));
+        // After the service's own settings, whenever they were added: configuration has the last word.
+        Services.AddOptions<QueueOptions>(queue).PostConfigure<IConfiguration>((options, configuration) =>
+        {
+            configuration.GetSection($"{MessagingOptions.Section}:Retry").Bind(options.Retry);
+            configuration.GetSection($"{MessagingOptions.Section}:Queues:{queue}").Bind(options);
+        });
         if (_queues.Count == 1)
         {
             // The host waits for its services to stop only so long: long enough for every queue's work in flight.

@@ -1,20 +1,19 @@
 namespace TuneSculptor.Messaging;
 
-/// <summary>Retry settings (<c>Messaging</c> section), the same for every service: queues are declared with them.</summary>
+/// <summary>
+/// Settings of the <c>Messaging</c> section the same for every service: queues are declared with them. How each queue
+/// retries is its own (<see cref="QueueOptions.Retry"/>).
+/// </summary>
 public sealed class MessagingOptions
 {
     public const string Section = "Messaging";
 
     /// <summary>
-    /// Redeliveries after transient failures before a message is dead-lettered (the quorum queue's
-    /// <c>x-delivery-limit</c>): a message is handled at most this many times plus one.
+    /// Deliveries of one copy of a message that may end unsettled (its consumer crashed or stopped with it) before the
+    /// broker dead-letters it (the quorum queue's <c>x-delivery-limit</c>): the guard against a message that kills its
+    /// consumer. Retries on the schedule are new copies and do not count toward it.
     /// </summary>
     public int DeliveryLimit { get; set; } = 5;
-
-    /// <summary>First wait before a failed message is handed back; it doubles with each redelivery.</summary>
-    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
-
-    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long a publish may wait for the broker's confirm before it counts as failed (and is retried).</summary>
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);

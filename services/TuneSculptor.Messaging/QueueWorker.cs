@@ -19,6 +19,7 @@ internal sealed partial class QueueWorker : BackgroundService
     private readonly string _queue;
     private readonly IConnection _connection;
     private readonly int _deliveryLimit;
+    private readonly IReadOnlyList<TimeSpan> _retryDelays;
     private readonly ushort _concurrency;
     private readonly TimeSpan _shutdownGrace;
     private readonly DeliveryProcessor _processor;
@@ -35,17 +36,22 @@ internal sealed partial class QueueWorker : BackgroundService
         IOptionsMonitor<QueueOptions> queues,
         IEnumerable<MessageRoute> routes,
         IServiceScopeFactory scopes,
-        RetryPolicy policy,
+        DeliveryForwarder forwarder,
         MessagingTelemetry telemetry,
+        TimeProvider time,
         ILogger<QueueWorker> logger)
     {
         var settings = queues.Get(queue);
+        settings.Retry.Validate(queue);
         _queue = queue;
         _connection = connection;
         _deliveryLimit = messaging.Value.DeliveryLimit;
+        _retryDelays = settings.Retry.Tiers;
         _concurrency = (ushort)Math.Clamp(settings.Concurrency, 1, ushort.MaxValue);
         _shutdownGrace = settings.ShutdownGrace;
-        _processor = new DeliveryProcessor(queue, routes.Where(route => route.Queue == queue), scopes, policy, telemetry, logger);
+        _processor = new DeliveryProcessor(
+            queue, routes.Where(route => route.Queue == queue), scopes, new RetryPolicy(settings.Retry, Random.Shared), forwarder,
+            messaging.Value.FailureRecordingTimeout, telemetry, time, logger);
         _logger = logger;
     }
 
@@ -90,6 +96,7 @@ internal sealed partial class QueueWorker : BackgroundService
             new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false, consumerDispatchConcurrency: _concurrency),
             stoppingToken);
         await Topology.DeclareAsync(channel, _queue, _deliveryLimit, stoppingToken);
+        await Topology.DeclareRetryQueuesAsync(channel, _queue, _retryDelays, stoppingToken);
         await channel.BasicQosAsync(prefetchSize: 0, prefetchCount: _concurrency, global: false, stoppingToken);
 
         var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -33,7 +33,7 @@ public static class RabbitMQExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<MessagePublisher>();
         builder.Services.AddSingleton<MessagingTelemetry>();
-        builder.Services.AddSingleton<RetryPolicy>();
+        builder.Services.AddSingleton<DeliveryForwarder>();
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics.AddMeter(MessagingTelemetry.Name))
             .WithTracing(tracing => tracing.AddSource(ClientActivitySources));

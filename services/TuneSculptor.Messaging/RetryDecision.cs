@@ -7,12 +7,18 @@ internal abstract record RetryDecision
     {
     }
 
-    /// <summary>Handed back after <paramref name="Delay"/>, to be delivered again.</summary>
-    public sealed record HandBack(TimeSpan Delay) : RetryDecision;
+    /// <summary>
+    /// Tried again: a copy waits in the retry queue of <paramref name="Tier"/> (its time-to-live) for
+    /// <paramref name="Delay"/> (the tier less its jitter), then goes back to the work queue.
+    /// </summary>
+    public sealed record RetryLater(TimeSpan Tier, TimeSpan Delay) : RetryDecision;
 
     /// <summary>
     /// Failed for good: <paramref name="Reason"/> (for the user) is recorded, then the message is dead-lettered.
-    /// <paramref name="Permanent"/>: retrying could not help; otherwise its last delivery failed.
+    /// <paramref name="Permanent"/>: retrying could not help; otherwise its retries are over.
     /// </summary>
-    public sealed record FailForGood(string Reason, bool Permanent) : RetryDecision;
+    public sealed record FailForGood(string Reason, bool Permanent) : RetryDecision
+    {
+        public string Cause => Permanent ? DeadLetterCauses.Permanent : DeadLetterCauses.GaveUp;
+    }
 }

@@ -1,50 +1,88 @@
 using System.Globalization;
-using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using TuneSculptor.Contracts;
 
 namespace TuneSculptor.Messaging;
 
 /// <summary>
-/// The retry and dead-letter policy. A failed message is handed back after a growing delay while deliveries remain,
-/// and fails for good when the failure is permanent or its last allowed delivery failed. Deliveries are counted by the
-/// broker (the quorum queue's <c>x-delivery-count</c>, bounded by the <c>x-delivery-limit</c> that
-/// <see cref="Topology"/> declares), so the count survives consumers that crash or restart.
+/// The retry and dead-letter policy of one queue. A permanent failure fails for good at once; a transient one is tried
+/// again on the queue's <see cref="RetrySchedule"/> until <see cref="RetrySchedule.GiveUpAfter"/> has passed since the
+/// message first failed, then fails for good. Attempts and the first failure are counted in the message's own headers
+/// (<see cref="MessageHeaders"/>), as a retried message is a new copy to the broker.
 /// </summary>
-internal sealed class RetryPolicy(IOptions<MessagingOptions> options)
+internal sealed class RetryPolicy(RetrySchedule schedule, Random random)
 {
     public const string GaveUpReason = "It could not be processed after several attempts; please try again later.";
 
-    /// <summary>How long a message that failed for good is held while its failure cannot be recorded.</summary>
-    public TimeSpan FailureRecordingTimeout => options.Value.FailureRecordingTimeout;
+    public RetrySchedule Schedule => schedule;
 
-    /// <summary>Which delivery of the message this is, from 1: the quorum queue counts earlier ones in <c>x-delivery-count</c> (absent on the first).</summary>
+    /// <summary>
+    /// Which attempt at the message this delivery is, from 1: the attempt its copy was sent for
+    /// (<see cref="MessageHeaders.Attempt"/>), plus the deliveries of that copy the quorum queue counted before
+    /// (<c>x-delivery-count</c>: a consumer that crashed or stopped with it).
+    /// </summary>
     public static int AttemptOf(IReadOnlyBasicProperties properties) =>
-        properties.Headers?.TryGetValue("x-delivery-count", out var value) == true && value is not null
-            ? Convert.ToInt32(value, CultureInfo.InvariantCulture) + 1
-            : 1;
+        ReadInt64(properties, MessageHeaders.Attempt) is { } attempt
+            ? (int)Math.Clamp(attempt, 1, int.MaxValue / 2) + RedeliveriesOf(properties)
+            : 1 + RedeliveriesOf(properties);
 
-    public RetryDecision Decide(Exception failure, int attempt) => failure switch
-    {
-        PermanentFailureException permanent => new RetryDecision.FailForGood(permanent.Message, Permanent: true),
-        _ when attempt > options.Value.DeliveryLimit => new RetryDecision.FailForGood(GaveUpReason, Permanent: false),
-        _ => new RetryDecision.HandBack(Delay(attempt)),
-    };
+    /// <summary>When handling the message first failed; null while it never has.</summary>
+    public static DateTimeOffset? FirstFailedAt(IReadOnlyBasicProperties properties) =>
+        ReadInt64(properties, MessageHeaders.FirstFailedAt) is { } milliseconds ? DateTimeOffset.FromUnixTimeMilliseconds(milliseconds) : null;
 
-    /// <summary>The wait after the <paramref name="attempt"/>th failure: the first delay, doubled each time, up to the maximum.</summary>
-    public TimeSpan Delay(int attempt)
+    /// <summary>
+    /// What becomes of a message whose <paramref name="attempt"/>th try failed with <paramref name="failure"/> at
+    /// <paramref name="now"/>, having first failed at <paramref name="firstFailedAt"/> (this time, for a first failure).
+    /// </summary>
+    public RetryDecision Decide(Exception failure, int attempt, DateTimeOffset firstFailedAt, DateTimeOffset now)
     {
-        var settings = options.Value;
-        var delay = settings.RetryDelay * Math.Pow(2, Math.Max(0, attempt - 1));
-        return delay < settings.MaxRetryDelay ? delay : settings.MaxRetryDelay;
+        if (failure is PermanentFailureException permanent)
+        {
+            return new RetryDecision.FailForGood(permanent.Message, Permanent: true);
+        }
+
+        if (now - firstFailedAt >= schedule.GiveUpAfter)
+        {
+            return new RetryDecision.FailForGood(GaveUpReason, Permanent: false);
+        }
+
+        var tier = schedule.NominalDelay(attempt);
+        // Shortened, never lengthened: the copy waits in the tier's queue, whose time-to-live is the full delay.
+        var delay = TimeSpan.FromMilliseconds(Math.Max(1, Math.Round(tier.TotalMilliseconds * (1 - (schedule.Jitter * random.NextDouble())))));
+        return new RetryDecision.RetryLater(tier, delay);
     }
 
     /// <summary>
-    /// Hands a delivery back to be delivered again: a reject with requeue, which the quorum queue counts toward its
-    /// delivery limit on RabbitMQ 3.x and 4.x alike (from 4.3 a nack with requeue no longer counts: rabbitmq-server#15387).
+    /// Hands a delivery back to be delivered again at once: a reject with requeue, which the quorum queue counts toward
+    /// its delivery limit on RabbitMQ 3.x and 4.x alike (from 4.3 a nack with requeue no longer counts:
+    /// rabbitmq-server#15387). For work cancelled by a shutdown, and for a retry that could not be sent.
     /// </summary>
     public static ValueTask HandBackAsync(IChannel channel, ulong deliveryTag) => channel.BasicRejectAsync(deliveryTag, requeue: true);
 
-    /// <summary>Sends a delivery to the queue's dead-letter queue (its <c>x-dead-letter-exchange</c>), never to be retried.</summary>
-    public static ValueTask DeadLetterAsync(IChannel channel, ulong deliveryTag) => channel.BasicRejectAsync(deliveryTag, requeue: false);
+    /// <summary>
+    /// Has the broker dead-letter a delivery (through the queue's <c>x-dead-letter-exchange</c>), without the reason
+    /// headers: only when a copy with them could not be sent.
+    /// </summary>
+    public static ValueTask RejectToDeadLetterAsync(IChannel channel, ulong deliveryTag) => channel.BasicRejectAsync(deliveryTag, requeue: false);
+
+    private static int RedeliveriesOf(IReadOnlyBasicProperties properties) =>
+        (int)Math.Clamp(ReadInt64(properties, "x-delivery-count") ?? 0, 0, int.MaxValue / 2);
+
+    /// <summary>A number header; null when absent, or not a number (which no publisher of ours writes: it counts as absent).</summary>
+    private static long? ReadInt64(IReadOnlyBasicProperties properties, string header)
+    {
+        if (properties.Headers?.TryGetValue(header, out var value) != true || value is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Convert.ToInt64(value, CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidCastException or OverflowException)
+        {
+            return null;
+        }
+    }
 }

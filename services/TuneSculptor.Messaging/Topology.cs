@@ -1,10 +1,12 @@
+using System.Globalization;
 using RabbitMQ.Client;
 
 namespace TuneSculptor.Messaging;
 
 /// <summary>
 /// Every work queue is a durable quorum queue with a delivery limit and a dead-letter queue beside it
-/// (<c>video</c> → <c>video.dead-letter</c>). Declaring is idempotent: each service declares what it uses.
+/// (<c>video</c> → <c>video.dead-letter</c>), and, for its consumer's retries, one retry queue per delay
+/// (<c>video.retry.1s</c>, <c>video.retry.2s</c>, …). Declaring is idempotent: each service declares what it uses.
 /// </summary>
 public static class Topology
 {
@@ -12,6 +14,25 @@ public static class Topology
 
     public static string DeadLetterQueue(string queue) => $"{queue}.dead-letter";
 
+    /// <summary>
+    /// The retry queue of <paramref name="queue"/> whose messages wait <paramref name="delay"/>: named after the delay
+    /// (whole seconds, else milliseconds), which is its time-to-live, so a name always comes with the same arguments
+    /// and declaring it again never conflicts.
+    /// </summary>
+    public static string RetryQueue(string queue, TimeSpan delay)
+    {
+        var milliseconds = (long)Math.Round(delay.TotalMilliseconds);
+        var label = milliseconds % 1000 == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{milliseconds / 1000}s")
+            : string.Create(CultureInfo.InvariantCulture, $"{milliseconds}ms");
+        return $"{queue}.retry.{label}";
+    }
+
+    /// <summary>
+    /// Declares the work queue and its dead-letter queue. The delivery limit bounds redeliveries of one copy of a
+    /// message without a settle (a consumer that crashes on it, again and again): past it the broker dead-letters it.
+    /// Retries on a schedule do not count toward it, as each goes through a retry queue as a new copy.
+    /// </summary>
     public static async Task DeclareAsync(IChannel channel, string queue, int deliveryLimit, CancellationToken cancellationToken)
     {
         await channel.ExchangeDeclareAsync(DeadLetterExchange, ExchangeType.Direct, durable: true, autoDelete: false, cancellationToken: cancellationToken);
@@ -30,5 +51,35 @@ public static class Topology
                 ["x-dead-letter-routing-key"] = queue,
             },
             cancellationToken: cancellationToken);
+    }
+
+    /// <summary>
+    /// Declares a retry queue for each of <paramref name="delays"/>: nobody consumes it; a message waits there until
+    /// its time-to-live (the queue's, or its own shorter <c>expiration</c>) is over, and the broker then dead-letters it
+    /// through the default exchange back to <paramref name="queue"/>. So a message waiting to be retried holds no
+    /// consumer, no unacknowledged delivery and no memory of a service.
+    /// <para>
+    /// Classic queues: per-queue and per-message time-to-live and dead-lettering work alike on RabbitMQ 3.10 and 4.x.
+    /// A message expires only at the head of its queue, so one with a shorter (jittered) expiration may wait behind
+    /// another, but never longer than the queue's time-to-live. Classic dead-lettering is at-most-once: should the work
+    /// queue be unavailable at that moment (a cluster whose quorum is lost) the copy would be dropped; with the single
+    /// broker node run here and in deploy/k8s the work queue lives beside it.
+    /// </para>
+    /// </summary>
+    public static async Task DeclareRetryQueuesAsync(IChannel channel, string queue, IEnumerable<TimeSpan> delays, CancellationToken cancellationToken)
+    {
+        foreach (var delay in delays)
+        {
+            await channel.QueueDeclareAsync(
+                RetryQueue(queue, delay), durable: true, exclusive: false, autoDelete: false,
+                arguments: new Dictionary<string, object?>
+                {
+                    ["x-queue-type"] = "classic",
+                    ["x-message-ttl"] = (long)Math.Round(delay.TotalMilliseconds),
+                    ["x-dead-letter-exchange"] = string.Empty,
+                    ["x-dead-letter-routing-key"] = queue,
+                },
+                cancellationToken: cancellationToken);
+        }
     }
 }

@@ -1,3 +1,4 @@
+using Aspire.Hosting.Testing;
 using TuneSculptor.Testing;
 
 namespace TuneSculptor.Tests.Shared;
@@ -14,6 +15,9 @@ public class RabbitMQBroker : IAsyncLifetime
     private SingleServer Server => _server ?? throw new InvalidOperationException("The broker did not start.");
 
     public string ConnectionString => Server.ConnectionString;
+
+    /// <summary>The management API's base address (its credentials are the connection string's).</summary>
+    public Uri ManagementEndpoint => Server.System.App.GetEndpoint("rabbitmq", TuneSculptor.Hosting.RabbitMQ.RabbitMQBrokerBuilderExtensions.ManagementEndpointName);
 
     public async ValueTask InitializeAsync() => _server = await StartServerAsync(TestContext.Current.CancellationToken);
 

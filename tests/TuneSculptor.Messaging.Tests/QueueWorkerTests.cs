@@ -8,8 +8,8 @@ using TuneSculptor.Tests.Shared;
 namespace TuneSculptor.Messaging.Tests;
 
 /// <summary>
-/// The queue worker against a real broker: dispatch, acknowledgement, retries up to the delivery limit, permanent
-/// failures, poison messages, failure recording and shutdown. Each test has queues of its own.
+/// The queue worker against a real broker: dispatch, acknowledgement, permanent failures, poison messages, failure
+/// recording and shutdown (retries: <see cref="DelayedRetryTests"/>). Each test has queues of its own.
 /// </summary>
 public sealed class QueueWorkerTests(RabbitMQBroker broker) : IClassFixture<RabbitMQBroker>
 {
@@ -40,22 +40,6 @@ public sealed class QueueWorkerTests(RabbitMQBroker broker) : IClassFixture<Rabb
     }
 
     [Fact]
-    public async Task A_message_failing_on_every_delivery_is_failed_once_and_dead_lettered_after_the_delivery_limit()
-    {
-        _work.Handle = (_, _) => throw new IOException("the store is away");
-        await using var worker = await StartWorkerAsync();
-
-        await PublishThenWaitUntilDeadLetteredAsync(WorkItem.Named("doomed"));
-
-        Assert.Equal(WorkerHost.DeliveryLimit + 1, _work.Deliveries.Count);
-        var (message, reason) = Assert.Single(_work.Failures);
-        Assert.Equal("doomed", message.Name);
-        Assert.Equal(RetryPolicy.GaveUpReason, reason);
-        Assert.Single(_work.FailureCalls);
-        Assert.Equal(0u, (await _probe.InspectAsync(_queue)).Ready);
-    }
-
-    [Fact]
     public async Task A_permanent_failure_is_failed_with_its_reason_and_dead_lettered_without_a_retry()
     {
         _work.Handle = (_, _) => throw new PermanentFailureException("This video has no sound to convert.");
@@ -65,6 +49,11 @@ public sealed class QueueWorkerTests(RabbitMQBroker broker) : IClassFixture<Rabb
 
         Assert.Single(_work.Deliveries);
         Assert.Equal(("silent", "This video has no sound to convert."), _work.Failures.Select(f => (f.Message.Name, f.Reason)).Single());
+        var deadLetter = Assert.Single(await _probe.PeekDeadLettersAsync(_queue));
+        Assert.Equal(DeadLetterCauses.Permanent, deadLetter.Text(MessageHeaders.DeadLetterCause));
+        Assert.Equal("This video has no sound to convert.", deadLetter.Text(MessageHeaders.DeadLetterReason));
+        Assert.Equal(1, deadLetter.Number(MessageHeaders.Attempt));
+        Assert.StartsWith("PermanentFailureException: ", deadLetter.Text(MessageHeaders.LastError));
     }
 
     [Theory]
@@ -80,7 +69,9 @@ public sealed class QueueWorkerTests(RabbitMQBroker broker) : IClassFixture<Rabb
         await _probe.PublishRawAsync(_queue, type, Encoding.UTF8.GetBytes(body));
         await WaitUntilDeadLetteredAsync();
 
-        Assert.Equal(body, Encoding.UTF8.GetString(Assert.Single(await _probe.PeekDeadLettersAsync(_queue))));
+        var deadLetter = Assert.Single(await _probe.PeekDeadLettersAsync(_queue));
+        Assert.Equal(body, Encoding.UTF8.GetString(deadLetter.Body));
+        Assert.Equal(DeadLetterCauses.Unreadable, deadLetter.Text(MessageHeaders.DeadLetterCause));
         Assert.Empty(_work.Deliveries);
         Assert.Empty(_work.FailureCalls);
     }

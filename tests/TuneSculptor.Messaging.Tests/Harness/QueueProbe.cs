@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using RabbitMQ.Client;
 using TuneSculptor.Contracts;
@@ -38,19 +39,75 @@ public sealed class QueueProbe(RabbitMQBroker broker)
 
     public async Task<uint> CountDeadLettersAsync(string queue) => (await InspectAsync(Topology.DeadLetterQueue(queue))).Ready;
 
-    /// <summary>The bodies of the messages dead-lettered from <paramref name="queue"/>; they stay there.</summary>
-    public async Task<IReadOnlyList<byte[]>> PeekDeadLettersAsync(string queue)
+    /// <summary>Whether <paramref name="queue"/> exists (a passive declare, on a channel of its own: a missing queue closes it).</summary>
+    public async Task<bool> ExistsAsync(string queue)
     {
-        var bodies = new List<byte[]>();
+        try
+        {
+            await InspectAsync(queue);
+            return true;
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == 404)
+        {
+            return false;
+        }
+    }
+
+    public async Task DeleteQueueAsync(string queue)
+    {
         await using var connection = await ConnectAsync();
         await using var channel = await connection.CreateChannelAsync(cancellationToken: Cancellation);
-        while (await channel.BasicGetAsync(Topology.DeadLetterQueue(queue), autoAck: false, Cancellation) is { } message)
+        await channel.QueueDeleteAsync(queue, ifUnused: false, ifEmpty: false, cancellationToken: Cancellation);
+    }
+
+    /// <summary>The messages dead-lettered from <paramref name="queue"/>; they stay there.</summary>
+    public Task<IReadOnlyList<PeekedMessage>> PeekDeadLettersAsync(string queue) => PeekAsync(Topology.DeadLetterQueue(queue));
+
+    /// <summary>The messages waiting in <paramref name="queue"/>, with their properties; they stay there.</summary>
+    public async Task<IReadOnlyList<PeekedMessage>> PeekAsync(string queue)
+    {
+        var messages = new List<PeekedMessage>();
+        await using var connection = await ConnectAsync();
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: Cancellation);
+        while (await channel.BasicGetAsync(queue, autoAck: false, Cancellation) is { } message)
         {
-            bodies.Add(message.Body.ToArray());
+            messages.Add(new PeekedMessage(message.Body.ToArray(), message.BasicProperties.Expiration, new Dictionary<string, object?>(message.BasicProperties.Headers ?? new Dictionary<string, object?>())));
         }
 
         // Unacknowledged, they go back to the queue when the channel closes.
-        return bodies;
+        return messages;
+    }
+
+    /// <summary>
+    /// Takes the next message of <paramref name="queue"/> and closes the channel without settling it, as a consumer
+    /// that crashes on it does; false when the queue was empty.
+    /// </summary>
+    public async Task<bool> TakeAndCrashAsync(string queue)
+    {
+        await using var connection = await ConnectAsync();
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: Cancellation);
+        return await channel.BasicGetAsync(queue, autoAck: false, Cancellation) is not null;
+    }
+
+    /// <summary>
+    /// The management API's view of <paramref name="queue"/>: counts the broker keeps (unacknowledged deliveries among
+    /// them, which AMQP cannot ask for), refreshed every few seconds.
+    /// </summary>
+    public async Task<QueueStatistics> GetStatisticsAsync(string queue)
+    {
+        var uri = new Uri(broker.ConnectionString);
+        using var http = new HttpClient { BaseAddress = broker.ManagementEndpoint };
+        var credentials = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(Uri.UnescapeDataString(uri.UserInfo)));
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", credentials);
+        var json = await http.GetFromJsonAsync<JsonElement>($"/api/queues/%2F/{Uri.EscapeDataString(queue)}", Cancellation);
+        long Read(JsonElement element, string name) => element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt64() : 0;
+        var stats = json.TryGetProperty("message_stats", out var messageStats) ? messageStats : default;
+        return new QueueStatistics(
+            Read(json, "messages_ready"),
+            Read(json, "messages_unacknowledged"),
+            stats.ValueKind == JsonValueKind.Object ? Read(stats, "deliver_get") : 0,
+            stats.ValueKind == JsonValueKind.Object ? Read(stats, "redeliver") : 0,
+            stats.ValueKind == JsonValueKind.Object ? Read(stats, "ack") : 0);
     }
 
     private Task<IConnection> ConnectAsync() =>

@@ -7,13 +7,22 @@ using TuneSculptor.Tests.Shared;
 namespace TuneSculptor.Messaging.Tests.Harness;
 
 /// <summary>
-/// A host with the messaging library on the test broker, as a service registers it, with tiny retry delays: a retried
-/// message comes back within milliseconds.
+/// A host with the messaging library on the test broker, as a service registers it, with its retry schedule shortened by
+/// configuration (<see cref="ShortRetries"/>): a retried message comes back within a tenth of a second, and gives up
+/// after a second.
 /// </summary>
 public sealed class WorkerHost : IAsyncDisposable
 {
-    /// <summary>Redeliveries before a message fails for good: it is handled at most this many times plus one.</summary>
+    /// <summary>Redeliveries of one copy left unsettled (its consumer crashed) before the broker dead-letters it.</summary>
     public const int DeliveryLimit = 2;
+
+    /// <summary>Every queue's retry schedule in these tests, as configuration gives it (the jitter is the default's).</summary>
+    public static readonly IReadOnlyDictionary<string, string?> ShortRetries = new Dictionary<string, string?>
+    {
+        ["Messaging:Retry:FirstDelay"] = "00:00:00.020",
+        ["Messaging:Retry:MaxDelay"] = "00:00:00.100",
+        ["Messaging:Retry:GiveUpAfter"] = "00:00:01",
+    };
 
     private readonly IHost _host;
     private readonly CapturingLoggerProvider _log;
@@ -30,16 +39,18 @@ public sealed class WorkerHost : IAsyncDisposable
     /// <summary>Whether a log line so far contains <paramref name="text"/>.</summary>
     public bool HasLogged(string text) => _log.Lines.Any(line => line.Contains(text, StringComparison.Ordinal));
 
-    public static async Task<WorkerHost> StartAsync(RabbitMQBroker broker, Action<MessagingBuilder> consume)
+    /// <summary>Starts a host consuming as <paramref name="consume"/> says; <paramref name="settings"/> are configuration added last.</summary>
+    public static async Task<WorkerHost> StartAsync(
+        RabbitMQBroker broker, Action<MessagingBuilder> consume, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:rabbitmq"] = broker.ConnectionString,
             ["Messaging:DeliveryLimit"] = DeliveryLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Messaging:RetryDelay"] = "00:00:00.010",
-            ["Messaging:MaxRetryDelay"] = "00:00:00.050",
         });
+        builder.Configuration.AddInMemoryCollection(ShortRetries);
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         // Handlers are scoped: resolving one outside a delivery's scope would be a bug, and is made to fail.
         builder.ConfigureContainer(new DefaultServiceProviderFactory(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true }));
         var log = new CapturingLoggerProvider(TestContext.Current.TestOutputHelper);

@@ -33,8 +33,8 @@ public class SystemFixture : IAsyncLifetime
     /// <summary>The least time between two verification mails to one account, lowered from a minute.</summary>
     public static readonly TimeSpan VerificationResendInterval = TimeSpan.FromSeconds(2);
 
-    /// <summary>Deliveries of a message before it is failed and dead-lettered (the default, stated so tests can count).</summary>
-    public const int DeliveryLimit = 5;
+    /// <summary>How long a message failing transiently is retried in the tests: seconds, where the services' own schedules take hours.</summary>
+    public static readonly TimeSpan RetryFor = TimeSpan.FromSeconds(6);
 
     /// <summary>The settings below, and every service's telemetry sent to <paramref name="telemetry"/>.</summary>
     public static void Configure(IDistributedApplicationTestingBuilder builder, OtlpReceiver telemetry)
@@ -68,9 +68,11 @@ public class SystemFixture : IAsyncLifetime
         HostProcessSystem.SetServiceEnvironment(builder, "gateway", "Limits__MaxActiveJobs", "100000");
         foreach (var service in new[] { "gateway", "converter", "notification" })
         {
-            // Transient failures are retried after 0.2 s, 0.4 s, … instead of 1 s, 2 s, …
-            HostProcessSystem.SetServiceEnvironment(builder, service, "Messaging__RetryDelay", "00:00:00.2");
-            HostProcessSystem.SetServiceEnvironment(builder, service, "Messaging__DeliveryLimit", DeliveryLimit.ToString(global::System.Globalization.CultureInfo.InvariantCulture));
+            // Transient failures are retried after 0.2 s, 0.4 s, … up to 3.2 s, for 6 s, on every queue, instead of the
+            // services' schedules (an hour for a conversion, 6 h for a mail).
+            HostProcessSystem.SetServiceEnvironment(builder, service, "Messaging__Retry__FirstDelay", "00:00:00.2");
+            HostProcessSystem.SetServiceEnvironment(builder, service, "Messaging__Retry__MaxDelay", "00:00:03.2");
+            HostProcessSystem.SetServiceEnvironment(builder, service, "Messaging__Retry__GiveUpAfter", RetryFor.ToString("c", global::System.Globalization.CultureInfo.InvariantCulture));
         }
     }
 
