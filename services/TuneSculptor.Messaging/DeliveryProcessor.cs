@@ -35,6 +35,12 @@ internal sealed partial class DeliveryProcessor(
     TimeProvider time,
     ILogger logger)
 {
+    /// <summary>
+    /// The longest wait between two tries at recording a failure: the message is held meanwhile, and the job should
+    /// read failed soon after its store is back, whatever the queue's retry schedule.
+    /// </summary>
+    private static readonly TimeSpan MaxRecordingRetryDelay = TimeSpan.FromSeconds(30);
+
     private readonly Dictionary<string, MessageRoute> _routes = routes.ToDictionary(route => route.TypeName);
 
     public async Task ProcessAsync(IChannel channel, BasicDeliverEventArgs delivery, CancellationToken work)
@@ -198,7 +204,7 @@ internal sealed partial class DeliveryProcessor(
             }
             catch (Exception ex) when (DateTime.UtcNow < giveUpAt && !work.IsCancellationRequested && channel.IsOpen)
             {
-                var delay = policy.Schedule.NominalDelay(attempt);
+                var delay = TimeSpan.FromTicks(Math.Min(policy.Schedule.NominalDelay(attempt).Ticks, MaxRecordingRetryDelay.Ticks));
                 LogRecordingRetried(ex, queue, message.Subject, delay.TotalSeconds);
                 try
                 {
