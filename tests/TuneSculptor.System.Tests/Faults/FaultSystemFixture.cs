@@ -36,7 +36,7 @@ public sealed class FaultSystemFixture : IAsyncLifetime
             // The soak mails each of its users 40 times within minutes, and uploads for them four at a time: the
             // per-recipient mail cap and the per-user uploads in flight are raised out of its way (VerificationTests
             // tests the cap at its default, UserLimitTests the uploads in flight).
-            HostProcessSystem.SetServiceEnvironment(builder, "notification", "Notification__MailsPerRecipientPerHour", "100000");
+            HostProcessSystem.SetServiceEnvironment(builder, "notification", "Notification__MailsPerRecipientPerHour", "10000");
             HostProcessSystem.SetServiceEnvironment(builder, "gateway", "Limits__MaxUploadsInFlight", "100000");
         }, cancellationToken);
         _system = system;

@@ -17,7 +17,7 @@ public sealed class UserLimitTests(UserLimitsSystemFixture fixture) : IClassFixt
 {
     private static readonly TimeSpan RecoveryTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly GatewayClient _gateway = new(fixture.System.GetHttpEndpoint("gateway"));
+    private readonly GatewayClient _gateway = new(fixture.System.GetHttpEndpoint("gateway"), mail: fixture.System.GetHttpEndpoint("mail"));
 
     /// <summary>Sends a body only once the gateway reads it (<see cref="ExpectContinue"/>).</summary>
     private readonly GatewayClient _expectingContinue = new(ExpectContinue.Client(fixture.System.GetHttpEndpoint("gateway")));

@@ -9,7 +9,7 @@ public sealed class SystemHealthTests(SystemFixture fixture)
     public static TheoryData<string, string[]> ServiceDependencies => new()
     {
         { "gateway", ["mongodb", "rabbitmq", "auth"] },
-        { "auth", ["mysql", "migrations", "development-user"] }, // the last in Development only, as here
+        { "auth", ["mysql", "rabbitmq", "migrations", "development-user"] }, // the last in Development only, as here
         { "converter", ["mongodb", "rabbitmq", "ffmpeg"] },
         { "notification", ["mongodb", "rabbitmq", "smtp"] },
     };
