@@ -9,7 +9,6 @@ using TuneSculptor.Testing;
 // The TuneSculptor benchmark (eng/bench.sh; see bench/README.md): bare ffmpeg against the running system, one job at
 // a time and 2×cores at once, and the gateway's memory while it moves a large file each way. Progress goes to
 // stderr, the Markdown table to stdout.
-var options = BenchOptions.Parse(args);
 using var cancellation = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
@@ -17,6 +16,16 @@ Console.CancelKeyPress += (_, e) =>
     cancellation.Cancel();
 };
 var ct = cancellation.Token;
+
+// `mail-outages 60,600`: what real mail outages of those lengths (seconds) do at the default retry schedule.
+if (args is ["mail-outages", var lengths, .. var rest])
+{
+    var outages = lengths.Split(',').Select(s => TimeSpan.FromSeconds(int.Parse(s, CultureInfo.InvariantCulture))).ToList();
+    var clip = await Ffmpeg.ClipAsync(BenchOptions.Parse(rest).ClipFolder, 10, ct);
+    return await MailOutageBench.RunAsync(outages, clip, ct);
+}
+
+var options = BenchOptions.Parse(args);
 var total = Stopwatch.StartNew();
 static void Progress(string message) => Console.Error.WriteLine($"[bench] {message}");
 
