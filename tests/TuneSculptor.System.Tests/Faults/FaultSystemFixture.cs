@@ -20,6 +20,9 @@ public sealed class FaultSystemFixture : IAsyncLifetime
 
     public MediaSamples Media { get; } = new();
 
+    /// <summary>How long the converter retries a conversion failing transiently, in this system.</summary>
+    public static readonly TimeSpan ConversionRetryFor = TimeSpan.FromSeconds(90);
+
     /// <summary>The long clip tests act on while it converts; made once.</summary>
     public string LongVideo { get; private set; } = null!;
 
@@ -38,6 +41,9 @@ public sealed class FaultSystemFixture : IAsyncLifetime
             // tests the cap at its default, UserLimitTests the uploads in flight).
             HostProcessSystem.SetServiceEnvironment(builder, "notification", "Notification__MailsPerRecipientPerHour", "10000");
             HostProcessSystem.SetServiceEnvironment(builder, "gateway", "Limits__MaxUploadsInFlight", "100000");
+            // A conversion is retried for 90 s rather than the tests' 6 s: long enough for MongoDB to be stopped and
+            // started again within it (each try against a stopped MongoDB takes 5 s to find no server).
+            HostProcessSystem.SetServiceEnvironment(builder, "converter", "Messaging__Queues__video__Retry__GiveUpAfter", ConversionRetryFor.ToString("c", global::System.Globalization.CultureInfo.InvariantCulture));
         }, cancellationToken);
         _system = system;
         try
