@@ -19,4 +19,7 @@ public sealed class PendingRetry
     /// <summary>When the next attempt is due (UTC, to the millisecond).</summary>
     [BsonElement("next_attempt_at")]
     public DateTime NextAttemptAt { get; set; }
+
+    public static PendingRetry Of(string reason, int attempt, DateTimeOffset nextAttemptAt) =>
+        new() { Reason = reason, Attempt = attempt, NextAttemptAt = nextAttemptAt.UtcDateTime };
 }
