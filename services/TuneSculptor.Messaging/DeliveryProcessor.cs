@@ -14,7 +14,8 @@ namespace TuneSculptor.Messaging;
 /// <item>handled → ack, only once the work is durably done;</item>
 /// <item>failed transiently → as the <see cref="RetryPolicy"/> decides: a copy goes to the retry queue of its delay
 /// (confirmed, then the original is acked: nothing waits here, holding a consumer slot), or, once the queue's retries
-/// are over, it fails for good;</item>
+/// are over, it fails for good; once the copy is confirmed the handler is told
+/// (<see cref="IMessageHandler{TMessage}.OnRetryScheduledAsync"/>), which cannot hold up or undo the retry;</item>
 /// <item>failed for good (permanently, or retries over) → the handler records it
 /// (<see cref="IMessageHandler{TMessage}.OnFailedAsync"/>), then a copy with the reason goes to the dead-letter queue
 /// (confirmed, then the original is acked);</item>
@@ -40,6 +41,12 @@ internal sealed partial class DeliveryProcessor(
     /// read failed soon after its store is back, whatever the queue's retry schedule.
     /// </summary>
     private static readonly TimeSpan MaxRecordingRetryDelay = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a handler may take to note a scheduled retry: the message is safe in its retry queue by then, but the
+    /// consumer's slot is held until the note is done, and the store it writes to may be the very thing that is down.
+    /// </summary>
+    private static readonly TimeSpan RetryNoticeTimeout = TimeSpan.FromSeconds(10);
 
     private readonly Dictionary<string, MessageRoute> _routes = routes.ToDictionary(route => route.TypeName);
 
@@ -93,7 +100,11 @@ internal sealed partial class DeliveryProcessor(
                     break;
                 case RetryDecision.RetryLater retry:
                     LogRetrying(ex, queue, message.Subject, attempt, retry.Delay.TotalSeconds, Topology.RetryQueue(queue, retry.Tier));
-                    await RetryLaterAsync(channel, delivery, retry, attempt, firstFailedAt, ex);
+                    if (await RetryLaterAsync(channel, delivery, retry, attempt, firstFailedAt, ex))
+                    {
+                        await NoteRetryAsync(route, scope.ServiceProvider, message, new RetryNotice(ex, attempt, firstFailedAt, now + retry.Delay), work);
+                    }
+
                     break;
             }
         }
@@ -129,10 +140,10 @@ internal sealed partial class DeliveryProcessor(
     }
 
     /// <summary>
-    /// Sends a copy to wait in its retry queue, then acks the original. A copy that could not be sent leaves the original
-    /// unacked: it is handed back at once, counted by the queue's delivery limit, rather than lost.
+    /// Sends a copy to wait in its retry queue, then acks the original; false when the copy could not be sent, which
+    /// leaves the original unacked: it is handed back at once, counted by the queue's delivery limit, rather than lost.
     /// </summary>
-    private Task RetryLaterAsync(
+    private Task<bool> RetryLaterAsync(
         IChannel channel, BasicDeliverEventArgs delivery, RetryDecision.RetryLater retry, int attempt, DateTimeOffset firstFailedAt, Exception failure) =>
         ForwardThenAckAsync(
             channel,
@@ -145,7 +156,7 @@ internal sealed partial class DeliveryProcessor(
     /// Sends a copy with the reason to the dead-letter queue, then acks the original. A copy that could not be sent
     /// leaves the broker to dead-letter the original (a reject), without the reason.
     /// </summary>
-    private Task DeadLetterAsync(
+    private Task<bool> DeadLetterAsync(
         IChannel channel, BasicDeliverEventArgs delivery, string cause, string reason, int attempt, DateTimeOffset? firstFailedAt, Exception? failure) =>
         ForwardThenAckAsync(
             channel,
@@ -155,10 +166,29 @@ internal sealed partial class DeliveryProcessor(
             RetryPolicy.RejectToDeadLetterAsync);
 
     /// <summary>
-    /// Acks the delivery only once its copy is confirmed by the broker (<see cref="DeliveryForwarder"/>); when the copy
-    /// could not be sent (refused, unroutable, not confirmed in time) it is settled by <paramref name="instead"/>.
+    /// The handler's note of a retry now waiting (<see cref="IMessageHandler{TMessage}.OnRetryScheduledAsync"/>), within
+    /// <see cref="RetryNoticeTimeout"/>. The retry does not depend on it: a note that fails is logged, nothing more.
     /// </summary>
-    private async Task ForwardThenAckAsync(
+    private async Task NoteRetryAsync(MessageRoute route, IServiceProvider services, IMessage message, RetryNotice notice, CancellationToken work)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(work);
+        timeout.CancelAfter(RetryNoticeTimeout);
+        try
+        {
+            await route.OnRetryScheduledAsync(services, message, notice, timeout.Token);
+        }
+        catch (Exception ex)
+        {
+            LogRetryNotNoted(ex, queue, message.Subject);
+        }
+    }
+
+    /// <summary>
+    /// Acks the delivery only once its copy is confirmed by the broker (<see cref="DeliveryForwarder"/>), and says so;
+    /// when the copy could not be sent (refused, unroutable, not confirmed in time) it is settled by
+    /// <paramref name="instead"/>, and false returned.
+    /// </summary>
+    private async Task<bool> ForwardThenAckAsync(
         IChannel channel, ulong tag, Func<Task> forward, Action<Exception> logNotSent, Func<IChannel, ulong, ValueTask> instead)
     {
         try
@@ -169,10 +199,11 @@ internal sealed partial class DeliveryProcessor(
         {
             logNotSent(ex);
             await SettleAsync(() => instead(channel, tag));
-            return;
+            return false;
         }
 
         await SettleAsync(() => channel.BasicAckAsync(tag, multiple: false));
+        return true;
     }
 
     /// <summary>
@@ -253,6 +284,9 @@ internal sealed partial class DeliveryProcessor(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A retry on {Queue} could not be sent to {RetryQueue}: the message is handed back instead")]
     private partial void LogRetryNotSent(Exception exception, string queue, string retryQueue);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Subject} on {Queue} waits to be retried, but its handler could not note that")]
+    private partial void LogRetryNotNoted(Exception exception, string queue, string subject);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A dead letter of {Queue} could not be sent with its reason: the broker dead-letters the message without it")]
     private partial void LogDeadLetterNotSent(Exception exception, string queue);

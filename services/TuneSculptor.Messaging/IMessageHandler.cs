@@ -24,4 +24,14 @@ public interface IMessageHandler<in TMessage> where TMessage : IMessage
     /// while it throws, the message is held and the call repeated (see <see cref="MessagingOptions.FailureRecordingTimeout"/>).
     /// </summary>
     Task OnFailedAsync(TMessage message, string reason, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The message failed transiently and a copy of it now waits, confirmed by the broker, to be tried again at
+    /// <see cref="RetryNotice.NextAttemptAt"/>: tell whoever should know that the work is waiting, not stuck (by default,
+    /// nobody). Called after the copy is safe and the original acked, so that what it says is true (a copy that could not
+    /// be sent is handed back and tried at once instead, without this call) and so that it never holds the message up.
+    /// It may run after the next attempt has begun, or even ended (a short delay, a slow store): write conditionally.
+    /// It is given a few seconds; what it throws is logged as a warning and changes nothing about the retry.
+    /// </summary>
+    Task OnRetryScheduledAsync(TMessage message, RetryNotice notice, CancellationToken cancellationToken) => Task.CompletedTask;
 }

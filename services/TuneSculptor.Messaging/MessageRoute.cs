@@ -18,6 +18,8 @@ internal abstract class MessageRoute(string queue, string typeName)
     public abstract Task HandleAsync(IServiceProvider services, IMessage message, CancellationToken cancellationToken);
 
     public abstract Task OnFailedAsync(IServiceProvider services, IMessage message, string reason, CancellationToken cancellationToken);
+
+    public abstract Task OnRetryScheduledAsync(IServiceProvider services, IMessage message, RetryNotice notice, CancellationToken cancellationToken);
 }
 
 /// <summary>Messages of type <typeparamref name="TMessage"/>, handled by a <typeparamref name="THandler"/> from the delivery's scope.</summary>
@@ -33,4 +35,8 @@ internal sealed class MessageRoute<TMessage, THandler>(string queue) : MessageRo
 
     public override Task OnFailedAsync(IServiceProvider services, IMessage message, string reason, CancellationToken cancellationToken) =>
         services.GetRequiredService<THandler>().OnFailedAsync((TMessage)message, reason, cancellationToken);
+
+    // Through the interface: the handler may keep its default (a handler of two message types has one for each).
+    public override Task OnRetryScheduledAsync(IServiceProvider services, IMessage message, RetryNotice notice, CancellationToken cancellationToken) =>
+        ((IMessageHandler<TMessage>)services.GetRequiredService<THandler>()).OnRetryScheduledAsync((TMessage)message, notice, cancellationToken);
 }

@@ -21,7 +21,20 @@ internal sealed class ConversionJobs(JobsCollection jobs) : IConversionJobs
             StatusChange(JobStatus.Converting, now)
                 .Set(j => j.Progress, null)
                 .Set(j => j.LeaseOwner, owner)
-                .Set(j => j.LeaseUntil, now + lease),
+                .Set(j => j.LeaseUntil, now + lease)
+                .Unset(j => j.ConversionRetry),
+            cancellationToken: cancellationToken);
+        return result.ModifiedCount == 1;
+    }
+
+    // Not a status change: updated_at stays (the job is no closer to done); changed_at moves, so the owner sees it.
+    public async Task<bool> NoteRetryAsync(JobId id, PendingRetry retry, CancellationToken cancellationToken)
+    {
+        var now = jobs.Now;
+        var result = await jobs.Documents.UpdateOneAsync(
+            ById(id) & Filter.In(j => j.Status, [JobStatus.Queued, JobStatus.Converting]) & NotHeldAt(now)
+                     & (Filter.Eq(j => j.ConversionRetry, null) | Filter.Lt(j => j.ConversionRetry!.Attempt, retry.Attempt)),
+            Update.Set(j => j.ConversionRetry, retry).Set(j => j.ChangedAt, now),
             cancellationToken: cancellationToken);
         return result.ModifiedCount == 1;
     }
@@ -61,7 +74,8 @@ internal sealed class ConversionJobs(JobsCollection jobs) : IConversionJobs
                 .Set(j => j.DurationSeconds, durationSeconds)
                 .Set(j => j.Error, null)
                 .Set(j => j.LeaseOwner, null)
-                .Set(j => j.LeaseUntil, null),
+                .Set(j => j.LeaseUntil, null)
+                .Unset(j => j.ConversionRetry),
             cancellationToken: cancellationToken);
         return result.ModifiedCount == 1;
     }
@@ -70,7 +84,7 @@ internal sealed class ConversionJobs(JobsCollection jobs) : IConversionJobs
     {
         var result = await jobs.Documents.UpdateOneAsync(
             ById(id) & Filter.Nin(j => j.Status, Finished),
-            jobs.StatusChange(JobStatus.Failed).Set(j => j.Error, reason).Set(j => j.LeaseOwner, null).Set(j => j.LeaseUntil, null),
+            jobs.StatusChange(JobStatus.Failed).Set(j => j.Error, reason).Set(j => j.LeaseOwner, null).Set(j => j.LeaseUntil, null).Unset(j => j.ConversionRetry),
             cancellationToken: cancellationToken);
         return result.MatchedCount == 1;
     }
@@ -82,7 +96,7 @@ internal sealed class ConversionJobs(JobsCollection jobs) : IConversionJobs
     {
         var result = await jobs.Documents.UpdateOneAsync(
             ById(id) & UnfinishedBefore(cutoff),
-            jobs.StatusChange(JobStatus.Failed).Set(j => j.Error, reason),
+            jobs.StatusChange(JobStatus.Failed).Set(j => j.Error, reason).Unset(j => j.ConversionRetry),
             cancellationToken: cancellationToken);
         return result.ModifiedCount == 1;
     }

@@ -4,7 +4,7 @@ using TuneSculptor.Contracts;
 namespace TuneSculptor.Storage;
 
 /// <summary>
-/// The converter's writes: a job's conversion state (status, progress, mp3, duration, error, updated_at), including the
+/// The converter's writes: a job's conversion state (status, progress, mp3, duration, error, a retry waiting, updated_at), including the
 /// retention sweep's transitions. Every change is a conditional update, so a message handled twice (redelivery)
 /// cannot move a job backwards or finish it twice.
 /// </summary>
@@ -13,7 +13,8 @@ public interface IConversionJobs : IJobReader
     /// <summary>
     /// Queued (or converting, on a redelivery) → converting, held by <paramref name="owner"/> for
     /// <paramref name="lease"/>; false if the job has finished, or another converter holds it (its lease has not run
-    /// out). One compare-and-set: of two converters starting the job at once, one gets it.
+    /// out). One compare-and-set: of two converters starting the job at once, one gets it. A retry that was waiting
+    /// (<see cref="Job.ConversionRetry"/>) is waiting no more.
     /// </summary>
     Task<bool> StartConvertingAsync(JobId id, string owner, TimeSpan lease, CancellationToken cancellationToken);
 
@@ -25,6 +26,14 @@ public interface IConversionJobs : IJobReader
 
     /// <summary>The holder lets go (it stopped, or a retry may mend its failure): the next delivery may start at once.</summary>
     Task ReleaseLeaseAsync(JobId id, string owner, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The job's conversion failed for a passing reason and waits to be tried again, as <paramref name="retry"/> says
+    /// (<see cref="Job.ConversionRetry"/>); false, and nothing written, unless the job is still queued or converting,
+    /// no converter holds it (a retry that has begun already), and no later attempt's retry is noted: a note that
+    /// comes late never hides where the job stands.
+    /// </summary>
+    Task<bool> NoteRetryAsync(JobId id, PendingRetry retry, CancellationToken cancellationToken);
 
     /// <summary>
     /// A converting job's progress rises to <paramref name="progress"/> (0–100); no change if it is already as far or

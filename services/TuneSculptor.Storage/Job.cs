@@ -7,7 +7,8 @@ namespace TuneSculptor.Storage;
 /// <summary>
 /// A conversion job in the <c>jobs</c> collection: who asked, what was uploaded, where it stands. Every service
 /// reads it; each field has one writer (docs/architecture.md): the gateway the submission, the converter the
-/// conversion state, the notification <see cref="NotifiedAt"/>. The one exception: the gateway sets the status to
+/// conversion state (with <see cref="ConversionRetry"/>), the notification the mail's (<see cref="NotifiedAt"/>,
+/// <see cref="MailRetry"/>, <see cref="MailError"/>). The one exception: the gateway sets the status to
 /// <c>deleted</c> when the owner deletes the job, and every conversion transition is conditional on the status, so
 /// none leaves <c>deleted</c>; and <see cref="ChangedAt"/>, which whoever changes what the owner sees moves.
 /// </summary>
@@ -76,6 +77,14 @@ public sealed class Job
     [BsonElement("error")]
     public string? Error { get; set; }
 
+    /// <summary>
+    /// While queued or converting: the conversion failed for a passing reason (the store away, say) and waits to be
+    /// tried again. Cleared when converting starts again, and when the job is done or failed. Absent otherwise.
+    /// </summary>
+    [BsonElement("conversion_retry")]
+    [BsonIgnoreIfNull]
+    public PendingRetry? ConversionRetry { get; set; }
+
     /// <summary>When the gateway created the job.</summary>
     [BsonElement("created_at")]
     public DateTime CreatedAt { get; set; }
@@ -85,7 +94,8 @@ public sealed class Job
     public DateTime UpdatedAt { get; set; }
 
     /// <summary>
-    /// When anything its owner sees of it last changed (created, any status, progress, deleted), whoever wrote it:
+    /// When anything its owner sees of it last changed (created, any status, progress, a retry waiting, the mail's
+    /// state, deleted), whoever wrote it:
     /// the gateway's event stream reads only what changed since its last look (and the pruning of old jobs goes by it).
     /// Null only on a job stored before it existed.
     /// </summary>
@@ -98,4 +108,16 @@ public sealed class Job
     /// </summary>
     [BsonElement("notified_at")]
     public DateTime? NotifiedAt { get; set; }
+
+    // The mail's state until it is sent: the notification's (INotificationLog), cleared when it is.
+
+    /// <summary>The mail about the outcome failed for a passing reason (the mail server away) and waits to be tried again.</summary>
+    [BsonElement("mail_retry")]
+    [BsonIgnoreIfNull]
+    public PendingRetry? MailRetry { get; set; }
+
+    /// <summary>The mail about the outcome could not be sent at all (its retries are over, or the address was refused): why, for the user.</summary>
+    [BsonElement("mail_error")]
+    [BsonIgnoreIfNull]
+    public string? MailError { get; set; }
 }

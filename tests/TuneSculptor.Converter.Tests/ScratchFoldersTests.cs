@@ -73,6 +73,9 @@ public sealed class ScratchFoldersTests : IDisposable
         scratch.EnsureRoomFor(Math.Min(free, 1024 * 1024));
         var refused = Assert.Throws<ScratchSpaceException>(() => scratch.EnsureRoomFor(free + (1L << 40)));
         Assert.IsAssignableFrom<IOException>(refused); // not a PermanentFailureException: retried later
+        // Meanwhile its owner reads why, in a few words, never the message meant for the log.
+        Assert.Equal("converters busy", ConversionFailureReasons.Describe(refused));
+        Assert.Equal("temporary problem", ConversionFailureReasons.Describe(new IOException("Broken pipe")));
     }
 
     private ScratchFolders Start() =>

@@ -199,6 +199,20 @@ public sealed partial class ConvertVideo(
             uploaded.JobId, uploaded.OwnerEmail, uploaded.FileName, reason), cancellationToken);
     }
 
+    /// <summary>
+    /// The job reads as waiting to be retried, with why in its owner's words; not once a retry has begun, or the job
+    /// has finished (see <see cref="IConversionJobs.NoteRetryAsync"/>). While the store itself is away this cannot be
+    /// written: the job then reads as it last was (and the gateway, on the same store, cannot show it either).
+    /// </summary>
+    public async Task OnRetryScheduledAsync(VideoUploaded uploaded, RetryNotice notice, CancellationToken cancellationToken)
+    {
+        var reason = ConversionFailureReasons.Describe(notice.Failure);
+        if (!await jobs.NoteRetryAsync(uploaded.JobId, PendingRetry.Of(reason, notice.Attempt, notice.NextAttemptAt), cancellationToken))
+        {
+            LogRetryNotShown(uploaded.JobId, notice.Attempt);
+        }
+    }
+
     /// <summary>The ffmpeg run (probe, encode, check), as the <c>ffmpeg encode</c> span and the conversion metrics.</summary>
     private async Task<EncodedMp3> EncodeAsync(
         JobId jobId, string input, string output, int? bitrate, IProgress<double> progress, CancellationToken cancellationToken)
@@ -254,6 +268,9 @@ public sealed partial class ConvertVideo(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} is done, expired or deleted: its failure ({Reason}) is not announced")]
     private partial void LogFailureNotAnnounced(JobId jobId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId}: the retry after attempt {Attempt} is not shown, as the job has moved on (a retry began, or it finished)")]
+    private partial void LogRetryNotShown(JobId jobId, int attempt);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} is held by {Owner}, a converter at work on it: waiting for it to finish or let go")]
     private partial void LogHeldElsewhere(JobId jobId, string owner);

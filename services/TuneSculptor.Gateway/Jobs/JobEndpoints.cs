@@ -23,7 +23,9 @@ public sealed record JobView(
     double? DurationSeconds,
     string? Error,
     DateTime CreatedAt,
-    DateTime UpdatedAt)
+    DateTime UpdatedAt,
+    [property: Description("A stage that failed for a passing reason and waits to be tried again (the conversion while queued or converting, the mail once done or failed); null when nothing waits.")] RetryView? Retry,
+    [property: Description("Once done or failed: where the mail about it stands; null before, and while it is on its way with nothing gone wrong.")] MailView? Mail)
 {
     public const string ProgressDescription =
         "How far the conversion has come, 0 to 100 with one decimal: rising while converting (at most 99.9, updated " +
@@ -121,5 +123,7 @@ public static class JobEndpoints
         job.DurationSeconds,
         job.Error,
         job.CreatedAt,
-        job.UpdatedAt);
+        job.UpdatedAt,
+        RetryView.Of(job),
+        MailView.Of(job));
 }

@@ -292,7 +292,36 @@ function formatDuration(seconds) {
   return hours ? `${hours}:${String(minutes).padStart(2, "0")}:${rest}` : `${minutes}:${rest}`;
 }
 
+// "2 min", "45 s", "1 h 5 min": how long until a moment the API gave, by this browser's clock.
+function formatWait(until) {
+  const seconds = Math.round((Date.parse(until) - Date.now()) / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+// A stage that failed for a passing reason and waits: said as such, with when the next try is due, so that a job
+// held up by an outage does not look stuck.
+function describeRetry(retry) {
+  const next = Date.parse(retry.next_attempt_at) > Date.now() ? `next try in ${formatWait(retry.next_attempt_at)}` : "trying again now";
+  return `waiting to retry: ${retry.reason}, ${next}`;
+}
+
+// The mail about the outcome, when it is not simply sent: waiting to be retried, or not sent at all.
+function describeMail(job) {
+  if (job.retry?.stage === "mail") return `The mail about it is ${describeRetry(job.retry)}.`;
+  if (job.mail?.state === "failed") {
+    const download = job.status === "done" ? " Your mp3 is still here to download." : "";
+    return `We could not mail you about it: ${job.mail.reason}${download}`;
+  }
+  return "";
+}
+
 function describe(job) {
+  if (job.retry?.stage === "conversion") {
+    const text = describeRetry(job.retry);
+    return `${text[0].toUpperCase()}${text.slice(1)} · video ${formatSize(job.size)}`;
+  }
   switch (job.status) {
     case "queued": return `Queued: waiting for a free converter · video ${formatSize(job.size)}`;
     case "converting": return job.progress == null
@@ -305,6 +334,11 @@ function describe(job) {
     default: return "";
   }
 }
+
+// The time left until a retry counts down between the events that bring news.
+setInterval(() => {
+  if ([...jobs.values()].some((job) => job.retry)) renderJobs();
+}, 1000);
 
 function renderJobs() {
   const list = $("jobs");
@@ -335,6 +369,10 @@ function fillJobItem(item, job) {
   status.className = `job-status ${job.status}`;
   item.querySelector(".job-detail").textContent = describe(job);
   fillProgress(item.querySelector(".job-progress"), job);
+  const notice = item.querySelector(".job-notice");
+  notice.textContent = describeMail(job);
+  notice.hidden = notice.textContent === "";
+  notice.className = `job-notice ${job.mail?.state ?? ""}`;
   const button = item.querySelector(".job-download");
   button.hidden = !(job.status === "done" && job.download_url);
   button.setAttribute("aria-label", `Download the mp3 of ${job.filename}`);
@@ -343,9 +381,10 @@ function fillJobItem(item, job) {
   remove.setAttribute("aria-label", `Delete ${job.filename} and its mp3`);
 }
 
-// A bar while converting: filled as far as the API says, or moving without a value while that is not known.
+// A bar while converting: filled as far as the API says, or moving without a value while that is not known; none while
+// waiting to retry.
 function fillProgress(bar, job) {
-  bar.hidden = job.status !== "converting";
+  bar.hidden = job.status !== "converting" || job.retry != null;
   if (job.progress == null) {
     bar.removeAttribute("value");
   } else {

@@ -8,7 +8,8 @@ namespace TuneSculptor.Notification.Email;
 /// <summary>
 /// Mails the user the outcome of each job from the <c>mp3</c> queue, once: the job records that it was mailed, and a
 /// redelivered message for a mailed job sends nothing, and a job its owner deleted is mailed nothing at all. One handler
-/// for both outcomes, as only the mail differs.
+/// for both outcomes, as only the mail differs. Until the mail is sent the job says where it stands: waiting to be
+/// retried (and why, in the owner's words), or not sent at all (and why).
 /// </summary>
 public sealed partial class MailJobOutcome(
     INotificationLog notifications,
@@ -24,10 +25,16 @@ public sealed partial class MailJobOutcome(
         MailOnceAsync(message.JobId, _ => composer.Failed(message), cancellationToken);
 
     public Task OnFailedAsync(Mp3Ready message, string reason, CancellationToken cancellationToken) =>
-        LogFailure(message.JobId, reason);
+        RecordFailureAsync(message.JobId, reason, cancellationToken);
 
     public Task OnFailedAsync(ConversionFailed message, string reason, CancellationToken cancellationToken) =>
-        LogFailure(message.JobId, reason);
+        RecordFailureAsync(message.JobId, reason, cancellationToken);
+
+    public Task OnRetryScheduledAsync(Mp3Ready message, RetryNotice notice, CancellationToken cancellationToken) =>
+        NoteRetryAsync(message.JobId, notice, cancellationToken);
+
+    public Task OnRetryScheduledAsync(ConversionFailed message, RetryNotice notice, CancellationToken cancellationToken) =>
+        NoteRetryAsync(message.JobId, notice, cancellationToken);
 
     /// <param name="compose">Writes the mail; called only when the job is still to be mailed.</param>
     private async Task MailOnceAsync(JobId jobId, Func<Job, MimeMessage> compose, CancellationToken cancellationToken)
@@ -67,11 +74,25 @@ public sealed partial class MailJobOutcome(
         }
     }
 
-    /// <summary>Nobody else to tell: the message stays in the dead-letter queue for an operator, and the log says why.</summary>
-    private Task LogFailure(JobId jobId, string reason)
+    /// <summary>
+    /// The job says the mail could not be sent, and why (its page still offers the download); the message stays in the
+    /// dead-letter queue for an operator, and the log says why. Throws while the store is away, which has the worker
+    /// hold the message and try again.
+    /// </summary>
+    private async Task RecordFailureAsync(JobId jobId, string reason, CancellationToken cancellationToken)
     {
         LogNotMailed(jobId, reason);
-        return Task.CompletedTask;
+        await notifications.MarkMailFailedAsync(jobId, reason, cancellationToken);
+    }
+
+    /// <summary>The job reads as its mail waiting to be retried, with why in its owner's words; not once the mail is sent.</summary>
+    private async Task NoteRetryAsync(JobId jobId, RetryNotice notice, CancellationToken cancellationToken)
+    {
+        var reason = MailFailureReasons.Describe(notice.Failure);
+        if (!await notifications.NoteMailRetryAsync(jobId, PendingRetry.Of(reason, notice.Attempt, notice.NextAttemptAt), cancellationToken))
+        {
+            LogRetryNotShown(jobId, notice.Attempt);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: mailed \"{Subject}\"")]
@@ -85,6 +106,9 @@ public sealed partial class MailJobOutcome(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} was mailed already")]
     private partial void LogAlreadyMailed(JobId jobId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId}: the mail's retry after attempt {Attempt} is not shown, as the mail has gone or a later attempt is noted")]
+    private partial void LogRetryNotShown(JobId jobId, int attempt);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} could not be mailed: {Reason}")]
     private partial void LogNotMailed(JobId jobId, string reason);

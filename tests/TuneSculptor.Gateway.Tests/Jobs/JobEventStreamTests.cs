@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Net.ServerSentEvents;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -39,7 +40,7 @@ public sealed class JobEventStreamTests : IAsyncDisposable
         _gateway = new SignedInGatewayFactory(mongo.ConnectionString, _database);
         // The other services' writes, as they make them: the converter's (and the gateway's, for jobs created here).
         _stores = new ServiceCollection()
-            .AddSingleton(_database).AddSingleton(TimeProvider.System).AddJobSubmissions().AddConversionJobs()
+            .AddSingleton(_database).AddSingleton(TimeProvider.System).AddJobSubmissions().AddConversionJobs().AddNotificationLog()
             .BuildServiceProvider();
     }
 
@@ -48,6 +49,8 @@ public sealed class JobEventStreamTests : IAsyncDisposable
     private IJobSubmissions Submissions => _stores.GetRequiredService<IJobSubmissions>();
 
     private IConversionJobs Conversions => _stores.GetRequiredService<IConversionJobs>();
+
+    private INotificationLog Notifications => _stores.GetRequiredService<INotificationLog>();
 
     [Fact]
     public async Task Every_change_arrives_and_each_look_for_changes_is_one_query_without_a_count()
@@ -114,6 +117,71 @@ public sealed class JobEventStreamTests : IAsyncDisposable
         Assert.InRange(looks.Count, 7, ticksPossible);
     }
 
+    [Fact]
+    public async Task A_stage_waiting_to_be_retried_and_where_the_mail_stands_arrive_as_they_change_and_show_in_the_api()
+    {
+        var job = await CreateJobAsync(Owner);
+        using var client = _gateway.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _gateway.TokenFor(Owner));
+        using var streaming = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        using var response = await client.GetAsync("/jobs/events", HttpCompletionOption.ResponseHeadersRead, streaming.Token);
+        var events = Channel.CreateUnbounded<SseItem<string>>();
+        var reading = ReadEventsAsync(await response.Content.ReadAsStreamAsync(streaming.Token), events.Writer, streaming.Token);
+        Assert.Equal("ready", (await NextAsync(events.Reader)).EventType);
+        var queued = JsonDocument.Parse((await NextAsync(events.Reader)).Data).RootElement;
+        Assert.Equal(JsonValueKind.Null, queued.GetProperty("retry").ValueKind);
+        Assert.Equal(JsonValueKind.Null, queued.GetProperty("mail").ValueKind);
+
+        // The converter could not reach the store: the job waits for its second attempt.
+        var due = DateTime.UtcNow.AddMinutes(2);
+        Assert.True(await Conversions.NoteRetryAsync(job, PendingRetry.Of("storage unavailable", 1, due), Cancellation));
+        var waiting = await AssertArrivesAsync(events.Reader, job, json => json.GetProperty("retry").ValueKind != JsonValueKind.Null);
+        AssertRetry(waiting, "conversion", "storage unavailable", 1, due);
+        Assert.Equal("queued", waiting.GetProperty("status").GetString());
+        // The same as GET /jobs/{id} and GET /jobs show it.
+        var one = await client.GetFromJsonAsync<JsonElement>($"/jobs/{job}", Cancellation);
+        Assert.Equal(waiting.GetProperty("retry").ToString(), one.GetProperty("retry").ToString());
+        var page = await client.GetFromJsonAsync<JsonElement>("/jobs", Cancellation);
+        Assert.Equal(waiting.GetProperty("retry").ToString(), page.GetProperty("items")[0].GetProperty("retry").ToString());
+
+        // Converting again: not waiting any more. Then done, and the mail waits for its mail server.
+        await Conversions.StartConvertingAsync(job, "converter-1", TimeSpan.FromMinutes(1), Cancellation);
+        var converting = await AssertArrivesAsync(events.Reader, job, "converting");
+        Assert.Equal(JsonValueKind.Null, converting.GetProperty("retry").ValueKind);
+        await Conversions.MarkDoneAsync(job, ObjectId.GenerateNewId(), 60, Cancellation);
+        var done = await AssertArrivesAsync(events.Reader, job, "done");
+        Assert.Equal(JsonValueKind.Null, done.GetProperty("mail").ValueKind); // on its way, nothing gone wrong
+        Assert.True(await Notifications.NoteMailRetryAsync(job, PendingRetry.Of("mail server unreachable", 3, due), Cancellation));
+        var mailWaiting = await AssertArrivesAsync(events.Reader, job, json => json.GetProperty("mail").ValueKind != JsonValueKind.Null);
+        AssertRetry(mailWaiting, "mail", "mail server unreachable", 3, due);
+        Assert.Equal("waiting", mailWaiting.GetProperty("mail").GetProperty("state").GetString());
+        Assert.Equal("mail server unreachable", mailWaiting.GetProperty("mail").GetProperty("reason").GetString());
+        Assert.NotNull(mailWaiting.GetProperty("download_url").GetString()); // the job is done meanwhile
+
+        // Its retries over: not sent, and why. Then redriven and sent after all.
+        Assert.True(await Notifications.MarkMailFailedAsync(job, "It could not be processed after several attempts.", Cancellation));
+        var mailFailed = await AssertArrivesAsync(events.Reader, job, json => json.GetProperty("mail").GetProperty("state").GetString() == "failed");
+        Assert.Equal(JsonValueKind.Null, mailFailed.GetProperty("retry").ValueKind);
+        Assert.Equal("It could not be processed after several attempts.", mailFailed.GetProperty("mail").GetProperty("reason").GetString());
+        Assert.True(await Notifications.MarkNotifiedAsync(job, Cancellation));
+        var sent = await AssertArrivesAsync(events.Reader, job, json => json.GetProperty("mail").GetProperty("state").GetString() == "sent");
+        Assert.Equal(JsonValueKind.Null, sent.GetProperty("retry").ValueKind);
+        Assert.Equal(JsonValueKind.Null, sent.GetProperty("mail").GetProperty("reason").ValueKind);
+        Assert.Equal(JsonValueKind.String, sent.GetProperty("mail").GetProperty("sent_at").ValueKind);
+
+        await streaming.CancelAsync();
+        await reading;
+    }
+
+    private static void AssertRetry(JsonElement job, string stage, string reason, int attempt, DateTime due)
+    {
+        var retry = job.GetProperty("retry");
+        Assert.Equal(stage, retry.GetProperty("stage").GetString());
+        Assert.Equal(reason, retry.GetProperty("reason").GetString());
+        Assert.Equal(attempt, retry.GetProperty("attempt").GetInt32());
+        Assert.Equal(due, retry.GetProperty("next_attempt_at").GetDateTime(), TimeSpan.FromMilliseconds(1));
+    }
+
     private async Task<JobId> CreateJobAsync(string ownerId)
     {
         var job = new NewJob(JobIds.New(), ownerId, $"{ownerId}@example.com", "clip.mp4", "video/mp4", 1234, ObjectId.GenerateNewId(), Bitrate: null);
@@ -121,7 +189,11 @@ public sealed class JobEventStreamTests : IAsyncDisposable
     }
 
     /// <summary>Reads events until one shows <paramref name="job"/> in <paramref name="status"/>; returns that job.</summary>
-    private async Task<JsonElement> AssertArrivesAsync(ChannelReader<SseItem<string>> events, JobId job, string status)
+    private Task<JsonElement> AssertArrivesAsync(ChannelReader<SseItem<string>> events, JobId job, string status) =>
+        AssertArrivesAsync(events, job, json => json.GetProperty("status").GetString() == status);
+
+    /// <summary>Reads events until one shows <paramref name="job"/> as <paramref name="shows"/> says; returns that job.</summary>
+    private async Task<JsonElement> AssertArrivesAsync(ChannelReader<SseItem<string>> events, JobId job, Func<JsonElement, bool> shows)
     {
         while (true)
         {
@@ -133,9 +205,10 @@ public sealed class JobEventStreamTests : IAsyncDisposable
 
             var shown = Describe(item);
             _shown.Add(shown);
-            if (shown == (job, status))
+            var json = JsonDocument.Parse(item.Data).RootElement;
+            if (shown.Id == job && shows(json))
             {
-                return JsonDocument.Parse(item.Data).RootElement;
+                return json;
             }
         }
     }

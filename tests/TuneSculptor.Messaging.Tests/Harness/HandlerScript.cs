@@ -13,6 +13,9 @@ public sealed class HandlerScript<TMessage> where TMessage : IMessage
 
     public Func<TMessage, string, Task> Fail { get; set; } = (_, _) => Task.CompletedTask;
 
+    /// <summary>What the handler does when told a retry is scheduled (<see cref="IMessageHandler{TMessage}.OnRetryScheduledAsync"/>).</summary>
+    public Func<TMessage, RetryNotice, CancellationToken, Task> RetryScheduled { get; set; } = (_, _, _) => Task.CompletedTask;
+
     /// <summary>Every call of the handler: the message, and the handler instance (one per delivery's scope).</summary>
     public ConcurrentQueue<(TMessage Message, Guid Handler)> Deliveries { get; } = new();
 
@@ -24,6 +27,9 @@ public sealed class HandlerScript<TMessage> where TMessage : IMessage
 
     /// <summary>Every call of <see cref="IMessageHandler{TMessage}.OnFailedAsync"/>, whether recording then failed or not.</summary>
     public ConcurrentQueue<(TMessage Message, string Reason)> FailureCalls { get; } = new();
+
+    /// <summary>Every call of <see cref="IMessageHandler{TMessage}.OnRetryScheduledAsync"/>, and when it came.</summary>
+    public ConcurrentQueue<(TMessage Message, RetryNotice Notice, DateTimeOffset CalledAt)> RetryNotices { get; } = new();
 
     /// <summary>Failures recorded: <see cref="Fail"/> returned.</summary>
     public ConcurrentQueue<(TMessage Message, string Reason)> Failures { get; } = new();

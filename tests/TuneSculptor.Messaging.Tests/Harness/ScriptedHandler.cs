@@ -29,4 +29,10 @@ public sealed class ScriptedHandler<TMessage>(HandlerScript<TMessage> script) : 
         await script.Fail(message, reason);
         script.Failures.Enqueue((message, reason));
     }
+
+    public async Task OnRetryScheduledAsync(TMessage message, RetryNotice notice, CancellationToken cancellationToken)
+    {
+        script.RetryNotices.Enqueue((message, notice, DateTimeOffset.UtcNow));
+        await script.RetryScheduled(message, notice, cancellationToken);
+    }
 }

@@ -9,7 +9,8 @@ namespace TuneSculptor.System.Tests.Pipeline;
 
 /// <summary>
 /// A mail server that stays down is a transient failure: the notification retries for its schedule's time (shortened
-/// here), then dead-letters the notice instead of looping; the job itself is done and its mp3 downloadable.
+/// here), then dead-letters the notice instead of looping; the job itself is done and its mp3 downloadable, and it says
+/// its mail could not be sent.
 /// </summary>
 [Collection(typeof(SystemCollection))]
 public sealed class MailOutageTests(SystemFixture fixture) : IDisposable
@@ -53,6 +54,14 @@ public sealed class MailOutageTests(SystemFixture fixture) : IDisposable
         Assert.True(lastAttempt > 1, $"Given up after {lastAttempt} attempt(s).");
         Assert.Equal(lastAttempt - 1, Regex.Count(logs, $"Job {jobId} on mp3 failed on attempt"));
         Assert.Equal(0u, (await broker.InspectAsync("mp3", Cancellation)).Ready);
+
+        // The job says so: done and downloadable, its mail not sent and why, nothing waiting.
+        var failed = await _gateway.GetJobAsync(token, jobId, Cancellation);
+        Assert.Equal("done", failed.GetProperty("status").GetString());
+        Assert.Equal("failed", failed.GetProperty("mail").GetProperty("state").GetString());
+        Assert.Contains("several attempts", failed.GetProperty("mail").GetProperty("reason").GetString());
+        Assert.Equal(JsonValueKind.Null, failed.GetProperty("retry").ValueKind);
+        Assert.NotNull(failed.GetProperty("download_url").GetString());
     }
 
     public void Dispose()
