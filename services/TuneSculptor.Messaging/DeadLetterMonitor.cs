@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 
 namespace TuneSculptor.Messaging;
 
@@ -78,6 +79,11 @@ internal sealed partial class DeadLetterMonitor : BackgroundService
             {
                 return;
             }
+            catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == 404)
+            {
+                // At start, before the queue's worker declared it: counted at the next tick.
+                LogNotDeclaredYet(Topology.DeadLetterQueue(queue));
+            }
             catch (Exception ex)
             {
                 // The broker away: its own health check says so; the last count stands until the next one.
@@ -88,6 +94,9 @@ internal sealed partial class DeadLetterMonitor : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Dead letters of {Queue}: {Depth}")]
     private partial void LogDepth(string queue, uint depth);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{DeadLetterQueue} is not declared yet: its dead letters are counted once it is")]
+    private partial void LogNotDeclaredYet(string deadLetterQueue);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not count the dead letters in {DeadLetterQueue}")]
     private partial void LogCountFailed(Exception exception, string deadLetterQueue);
