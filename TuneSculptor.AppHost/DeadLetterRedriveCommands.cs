@@ -15,6 +15,8 @@ public static class DeadLetterRedriveCommands
 
     public const string JobIdArgument = "jobId";
 
+    private const string MalformedJobId = "A job id is 24 hexadecimal digits.";
+
     /// <summary>
     /// Adds the dashboard commands that redrive the dead letters of the <paramref name="queues"/> the
     /// <paramref name="service"/> consumes (<see cref="DeadLetterRedrive"/>), on <paramref name="broker"/> reached with its
@@ -42,7 +44,10 @@ public static class DeadLetterRedriveCommands
         service.WithCommand(
             RedriveJob,
             "Redrive one job's dead letters",
-            context => RedriveAsync(context, broker.Resource, queues, JobId.Parse(context.Arguments.GetString(JobIdArgument)!)),
+            // Validated before it runs (below), and again here for clients that skip validation.
+            context => JobId.TryParse(context.Arguments.GetString(JobIdArgument), out var job)
+                ? RedriveAsync(context, broker.Resource, queues, job)
+                : Task.FromResult(CommandResults.Failure(MalformedJobId)),
             new CommandOptions
             {
                 Description = $"Sends one job's messages waiting in {deadLetterQueues} back to its queue; the others stay.",
@@ -63,7 +68,7 @@ public static class DeadLetterRedriveCommands
                 {
                     if (!validation.Inputs.TryGetByName(JobIdArgument, out var input) || !JobId.TryParse(input.Value, out _))
                     {
-                        validation.AddValidationError(JobIdArgument, "A job id is 24 hexadecimal digits.");
+                        validation.AddValidationError(JobIdArgument, MalformedJobId);
                     }
 
                     return Task.CompletedTask;

@@ -77,11 +77,25 @@ public sealed class MailOutageTests(SystemFixture fixture) : IDisposable
         Assert.NotNull(mail.DownloadLink);
         Assert.DoesNotContain((await broker.PeekAsync(DeadLetters, Cancellation)), m => m.Body.Contains(jobId, StringComparison.Ordinal));
         await ServiceHealth.WaitUntilAsync(notification, h => h.Status == "Healthy", Timeout, Cancellation);
+        // The one job's command: its id checked before anything runs; nothing of the job's is left to move.
+        var malformed = await RedriveJobAsync("not-a-job");
+        Assert.False(malformed.Success, malformed.Message);
+        var again = await RedriveJobAsync(jobId);
+        Assert.True(again.Success, again.Message);
+        Assert.Contains("0 dead letter(s) moved from mp3.dead-letter back to mp3", again.Message, StringComparison.Ordinal);
+
         // Once: a few of the test schedule's retry periods later, still the one mail.
         await Task.Delay(SystemFixture.RetryFor, Cancellation);
         Assert.Single(await _mailBox.ToAsync(email, Cancellation));
         Assert.Equal(0u, (await broker.InspectAsync(DeadLetters, Cancellation)).Ready);
     }
+
+    private Task<ExecuteCommandResult> RedriveJobAsync(string jobId) =>
+        fixture.System.App.ResourceCommands.ExecuteCommandAsync(
+            "notification",
+            DeadLetterRedriveCommands.RedriveJob,
+            new InteractionInputCollection([new InteractionInput { Name = DeadLetterRedriveCommands.JobIdArgument, InputType = InputType.Text, Value = jobId }]),
+            Cancellation);
 
     public void Dispose()
     {
