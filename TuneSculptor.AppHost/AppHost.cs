@@ -1,5 +1,6 @@
 using System.Globalization;
 using TuneSculptor.AppHost;
+using TuneSculptor.Contracts;
 using TuneSculptor.Hosting.Kubernetes;
 using TuneSculptor.Hosting.MongoDB;
 using TuneSculptor.Hosting.MySql;
@@ -77,7 +78,9 @@ var converter = builder.AddService<Projects.TuneSculptor_Converter>("converter")
     })
     .WithEnvironment("Retention__MaxAge", retention)
     .WithReference(mediaDb).WaitFor(mediaDb)
-    .WithReference(rabbitmq).WaitFor(rabbitmq);
+    .WithReference(rabbitmq).WaitFor(rabbitmq)
+    // Conversions dead-lettered once the cause is fixed: dashboard commands (in Kubernetes, its own redrive command).
+    .WithDeadLetterRedrive(rabbitmq, Queues.Video);
 
 builder.AddService<Projects.TuneSculptor_Notification>("notification")
     .WithPublicBaseUrl("Notification__PublicBaseUrl", gateway)
@@ -87,7 +90,8 @@ builder.AddService<Projects.TuneSculptor_Notification>("notification")
     .WithReference(rabbitmq).WaitFor(rabbitmq)
     .WithReference(mail).WaitFor(mail)
     // Whether an address is verified: asked of auth before any mail but the verification.
-    .WithReference(auth).WaitFor(auth);
+    .WithReference(auth).WaitFor(auth)
+    .WithDeadLetterRedrive(rabbitmq, Queues.Mp3, Queues.AccountMail);
 
 // Kubernetes: the same model published as a kustomize tree (deploy/k8s, see README).
 builder.AddKubernetesPublishing(new KubernetesEnvironment

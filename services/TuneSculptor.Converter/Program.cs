@@ -4,6 +4,12 @@ using TuneSculptor.Converter.Retention;
 using TuneSculptor.Messaging;
 using TuneSculptor.Storage;
 
+// An operator's one-off command instead of the service: `TuneSculptor.Converter redrive video [--job <id>]` (README).
+if (RedriveCommand.IsInvoked(args))
+{
+    return await RedriveCommand.RunAsync(args, "rabbitmq", [Queues.Video]);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
@@ -35,4 +41,5 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapDefaultEndpoints();
 
-app.Run();
+await app.RunAsync();
+return 0;

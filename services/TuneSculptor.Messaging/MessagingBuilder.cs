@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using TuneSculptor.Contracts;
@@ -81,6 +82,10 @@ public sealed class MessagingBuilder
             // The host waits for its services to stop only so long: long enough for every queue's work in flight.
             Services.AddOptions<HostOptions>().Configure<IOptionsMonitor<QueueOptions>>((host, queues) =>
                 host.ShutdownTimeout = _queues.Max(name => queues.Get(name).ShutdownGrace) + ShutdownMargin);
+            // The consumer of a queue owns its dead letters: it counts them (a metric) and says when some wait (health).
+            Services.AddSingleton(services => ActivatorUtilities.CreateInstance<DeadLetterMonitor>(services, _queues.ToList()));
+            Services.AddSingleton<IHostedService>(services => services.GetRequiredService<DeadLetterMonitor>());
+            Services.AddHealthChecks().AddCheck<DeadLetterHealthCheck>(DeadLetterHealthCheck.Name, HealthStatus.Degraded);
         }
     }
 }

@@ -23,4 +23,10 @@ public sealed class MessagingOptions
     /// it is handed back to be dead-lettered unrecorded.
     /// </summary>
     public TimeSpan FailureRecordingTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How often a service counts the dead letters of the queues it consumes (<see cref="DeadLetterMonitor"/>): the
+    /// dead-letter metric and health check are that old at most.
+    /// </summary>
+    public TimeSpan DeadLetterPollInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -4,6 +4,14 @@ using TuneSculptor.Messaging;
 using TuneSculptor.Notification.Email;
 using TuneSculptor.Storage;
 
+string[] mailQueues = [Queues.Mp3, Queues.AccountMail];
+
+// An operator's one-off command instead of the service: `TuneSculptor.Notification redrive mp3 [--job <id>]` (README).
+if (RedriveCommand.IsInvoked(args))
+{
+    return await RedriveCommand.RunAsync(args, "rabbitmq", mailQueues);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
@@ -16,7 +24,7 @@ var messaging = builder.AddRabbitMQMessaging("rabbitmq")
     .AddConsumer<RegistrationAttempted, MailAccountEvents>(Queues.AccountMail);
 // A mail server that is away or answers "try again later" (Gmail's 421, a relay restarting) is tried again after
 // 5 s, 10 s, 20 s… then every 30 min, for 6 hours, as mail servers themselves retry: a mail is lost to no outage shorter.
-foreach (var queue in new[] { Queues.Mp3, Queues.AccountMail })
+foreach (var queue in mailQueues)
 {
     messaging.ConfigureRetry(queue, retry =>
     {
@@ -35,4 +43,5 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapDefaultEndpoints();
 
-app.Run();
+await app.RunAsync();
+return 0;

@@ -104,6 +104,25 @@ public sealed partial class ModelShapeTests
         Assert.IsType<MongoDBServerDatabaseResource>(resources["media"]);
     }
 
+    [Fact]
+    public async Task The_consumers_of_queues_have_the_dead_letter_redrive_commands_in_run_mode()
+    {
+        var resources = await BuildModelAsync("--INFRASTRUCTURE_RUNTIME=host-processes");
+
+        string[] redrive = [DeadLetterRedriveCommands.RedriveAll, DeadLetterRedriveCommands.RedriveJob];
+        Assert.Equal(redrive, RedriveCommands(resources["converter"]));
+        Assert.Equal(redrive, RedriveCommands(resources["notification"]));
+        Assert.Empty(RedriveCommands(resources["gateway"]));
+        Assert.Empty(RedriveCommands(resources["auth"]));
+        // The job's command asks for the job; the other asks for nothing, so it runs with a click (or from a test).
+        var commands = resources["notification"].Annotations.OfType<ResourceCommandAnnotation>().ToDictionary(command => command.Name);
+        Assert.Empty(commands[DeadLetterRedriveCommands.RedriveAll].Arguments ?? []);
+        Assert.Equal([DeadLetterRedriveCommands.JobIdArgument], commands[DeadLetterRedriveCommands.RedriveJob].Arguments!.Select(argument => argument.Name));
+    }
+
+    private static string[] RedriveCommands(IResource resource) =>
+        [.. resource.Annotations.OfType<ResourceCommandAnnotation>().Select(command => command.Name).Where(name => name.StartsWith("redrive-", StringComparison.Ordinal)).Order()];
+
     private static async Task<Dictionary<string, IResource>> BuildModelAsync(params string[] args)
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TuneSculptor_AppHost>(

@@ -28,6 +28,19 @@ public sealed class QueueProbe(RabbitMQBroker broker)
         await channel.BasicPublishAsync(string.Empty, queue, mandatory: true, properties, body, Cancellation);
     }
 
+    /// <summary>
+    /// Puts a message straight into the dead-letter queue of <paramref name="queue"/> (both declared as the worker
+    /// declares them), with whatever properties and headers a dead letter may carry.
+    /// </summary>
+    public async Task PublishDeadLetterAsync(string queue, BasicProperties properties, byte[] body)
+    {
+        await using var connection = await ConnectAsync();
+        await using var channel = await connection.CreateChannelAsync(
+            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), Cancellation);
+        await Topology.DeclareAsync(channel, queue, WorkerHost.DeliveryLimit, Cancellation);
+        await channel.BasicPublishAsync(Topology.DeadLetterExchange, queue, mandatory: true, properties, body, Cancellation);
+    }
+
     /// <summary>Messages ready in <paramref name="queue"/>, and its consumers (a passive declare: exact, unlike the management API).</summary>
     public async Task<(uint Ready, uint Consumers)> InspectAsync(string queue)
     {
@@ -71,7 +84,10 @@ public sealed class QueueProbe(RabbitMQBroker broker)
         await using var channel = await connection.CreateChannelAsync(cancellationToken: Cancellation);
         while (await channel.BasicGetAsync(queue, autoAck: false, Cancellation) is { } message)
         {
-            messages.Add(new PeekedMessage(message.Body.ToArray(), message.BasicProperties.Expiration, new Dictionary<string, object?>(message.BasicProperties.Headers ?? new Dictionary<string, object?>())));
+            messages.Add(new PeekedMessage(message.Body.ToArray(), message.BasicProperties.Expiration, new Dictionary<string, object?>(message.BasicProperties.Headers ?? new Dictionary<string, object?>()))
+            {
+                Properties = new BasicProperties(message.BasicProperties),
+            });
         }
 
         // Unacknowledged, they go back to the queue when the channel closes.

@@ -34,6 +34,8 @@ public sealed class WorkerHost : IAsyncDisposable
         _log = log;
     }
 
+    public IServiceProvider Services => _host.Services;
+
     public MessagePublisher Publisher => _host.Services.GetRequiredService<MessagePublisher>();
 
     /// <summary>Whether a log line so far contains <paramref name="text"/>.</summary>

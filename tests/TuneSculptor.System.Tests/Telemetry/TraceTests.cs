@@ -96,6 +96,8 @@ public sealed class TraceTests(SystemFixture fixture) : IDisposable
             ("converter", "tunesculptor.mp3.size", "By"),
             ("converter", "tunesculptor.queue.wait.duration", "s"),
             ("notification", "tunesculptor.queue.wait.duration", "s"),
+            ("converter", "tunesculptor.messaging.dead_letters", "{message}"),
+            ("notification", "tunesculptor.messaging.dead_letters", "{message}"),
         ];
         var missing = expected;
         try
@@ -120,10 +122,10 @@ public sealed class TraceTests(SystemFixture fixture) : IDisposable
         _media.Dispose();
     }
 
-    /// <summary>The meter a metric comes from: the queue's in the messaging library, the others in their service.</summary>
+    /// <summary>The meter a metric comes from: the queues' in the messaging library, the others in their service.</summary>
     private static string Scope(string metric) => metric switch
     {
-        "tunesculptor.queue.wait.duration" => "TuneSculptor.Messaging",
+        "tunesculptor.queue.wait.duration" or "tunesculptor.messaging.dead_letters" => "TuneSculptor.Messaging",
         "tunesculptor.upload.size" => "TuneSculptor.Gateway",
         _ => "TuneSculptor.Converter",
     };

@@ -166,7 +166,7 @@ public sealed partial class HostProcessSystem : IAsyncDisposable
             // start once every service also reaches all of its dependencies (connections open, indexes in place).
             foreach (var service in resourceNames.Intersect(Resources.Services))
             {
-                await ServiceHealth.WaitUntilAsync(GetHttpEndpoint(service), h => h.Status == "Healthy", timeout - waited.Elapsed, timeoutSource.Token);
+                await ServiceHealth.WaitUntilAsync(GetHttpEndpoint(service), h => h.ReachesDependencies, timeout - waited.Elapsed, timeoutSource.Token);
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -341,7 +341,7 @@ public sealed partial class HostProcessSystem : IAsyncDisposable
             // Healthy, not just ready (200): a dependant stays ready through the outage, with the check degraded
             // until its connection has recovered.
             await ServiceHealth.WaitUntilAsync(
-                GetHttpEndpoint(dependant), h => h.StatusCode == System.Net.HttpStatusCode.OK && h.Status == "Healthy", timeout, recovery.Token);
+                GetHttpEndpoint(dependant), h => h.StatusCode == System.Net.HttpStatusCode.OK && h.ReachesDependencies, timeout, recovery.Token);
             await App.ResourceNotifications.WaitForResourceHealthyAsync(dependant, recovery.Token);
         }
     }
