@@ -5,7 +5,8 @@ namespace TuneSculptor.Messaging;
 
 /// <summary>
 /// Sends a copy of a delivery on, confirmed by the broker, with the headers that tell its story
-/// (<see cref="MessageHeaders"/>): to the retry queue of its delay, or to the dead-letter queue with the reason. The
+/// (<see cref="MessageHeaders"/>): to the retry queue of its delay, or with the reason to the dead-letter queue (a
+/// permanent failure: to the rejected queue, <see cref="Topology.RejectedQueue"/>). The
 /// caller acks the original only once this returned, so the message is never in neither place: a crash in between
 /// leaves it in both, and the original is delivered again beside the copy (the handlers are safe to repeat: the
 /// converter finds the job done or leased, the notification finds the mail sent).
@@ -40,7 +41,11 @@ internal sealed class DeliveryForwarder(MessagePublisher publisher, TimeProvider
             headers[MessageHeaders.FirstFailedAt] = first.ToUnixTimeMilliseconds();
         }
 
-        return publisher.PublishCopyAsync(Topology.DeadLetterExchange, queue, properties, delivery.Body, CancellationToken.None);
+        // A permanent failure is recorded and told already, and replaying it cannot help: kept apart from the dead
+        // letters an operator must look at (and which the health check counts).
+        return cause == DeadLetterCauses.Permanent
+            ? publisher.PublishCopyAsync(string.Empty, Topology.RejectedQueue(queue), properties, delivery.Body, CancellationToken.None)
+            : publisher.PublishCopyAsync(Topology.DeadLetterExchange, queue, properties, delivery.Body, CancellationToken.None);
     }
 
     /// <summary>

@@ -17,8 +17,8 @@ namespace TuneSculptor.Messaging;
 /// are over, it fails for good; once the copy is confirmed the handler is told
 /// (<see cref="IMessageHandler{TMessage}.OnRetryScheduledAsync"/>), which cannot hold up or undo the retry;</item>
 /// <item>failed for good (permanently, or retries over) → the handler records it
-/// (<see cref="IMessageHandler{TMessage}.OnFailedAsync"/>), then a copy with the reason goes to the dead-letter queue
-/// (confirmed, then the original is acked);</item>
+/// (<see cref="IMessageHandler{TMessage}.OnFailedAsync"/>), then a copy with the reason goes to the dead-letter queue,
+/// or for a permanent failure to the rejected queue (confirmed, then the original is acked);</item>
 /// <item>cancelled by a shutdown → handed back;</item>
 /// <item>a message that cannot be read at all, or of a type no handler takes → dead-lettered at once.</item>
 /// </list>

@@ -5,14 +5,27 @@ namespace TuneSculptor.Messaging;
 
 /// <summary>
 /// Every work queue is a durable quorum queue with a delivery limit and a dead-letter queue beside it
-/// (<c>video</c> → <c>video.dead-letter</c>), and, for its consumer's retries, one retry queue per delay
-/// (<c>video.retry.1s</c>, <c>video.retry.2s</c>, …). Declaring is idempotent: each service declares what it uses.
+/// (<c>video</c> → <c>video.dead-letter</c>: what an operator should look at and may replay), a queue of rejected
+/// messages (<c>video.rejected</c>: permanent failures, already recorded and told), and, for its consumer's retries,
+/// one retry queue per delay (<c>video.retry.1s</c>, <c>video.retry.2s</c>, …). Declaring is idempotent: each
+/// service declares what it uses.
 /// </summary>
 public static class Topology
 {
     public const string DeadLetterExchange = "dead-letter";
 
     public static string DeadLetterQueue(string queue) => $"{queue}.dead-letter";
+
+    /// <summary>
+    /// Where messages that failed permanently go (a video with no sound, say): their failure is recorded and their user
+    /// told, so they are kept only for a look, apart from the dead letters that need one. Bad input is routine, and
+    /// anyone can send it: the queue keeps the newest <see cref="RejectedLimit"/> for <see cref="RejectedFor"/>.
+    /// </summary>
+    public static string RejectedQueue(string queue) => $"{queue}.rejected";
+
+    public const int RejectedLimit = 10_000;
+
+    public static readonly TimeSpan RejectedFor = TimeSpan.FromDays(14);
 
     /// <summary>
     /// The retry queue of <paramref name="queue"/> whose messages wait <paramref name="delay"/>: named after the delay
@@ -29,7 +42,7 @@ public static class Topology
     }
 
     /// <summary>
-    /// Declares the work queue and its dead-letter queue. The delivery limit bounds redeliveries of one copy of a
+    /// Declares the work queue, its dead-letter queue and its queue of rejected messages. The delivery limit bounds redeliveries of one copy of a
     /// message without a settle (a consumer that crashes on it, again and again): past it the broker dead-letters it.
     /// Retries on a schedule do not count toward it, as each goes through a retry queue as a new copy.
     /// </summary>
@@ -41,6 +54,17 @@ public static class Topology
             arguments: new Dictionary<string, object?> { ["x-queue-type"] = "quorum" },
             cancellationToken: cancellationToken);
         await channel.QueueBindAsync(DeadLetterQueue(queue), DeadLetterExchange, routingKey: queue, cancellationToken: cancellationToken);
+        // Classic: length and age limits with drop-head work alike on RabbitMQ 3.10 and 4.x.
+        await channel.QueueDeclareAsync(
+            RejectedQueue(queue), durable: true, exclusive: false, autoDelete: false,
+            arguments: new Dictionary<string, object?>
+            {
+                ["x-queue-type"] = "classic",
+                ["x-max-length"] = RejectedLimit,
+                ["x-overflow"] = "drop-head",
+                ["x-message-ttl"] = (long)RejectedFor.TotalMilliseconds,
+            },
+            cancellationToken: cancellationToken);
         await channel.QueueDeclareAsync(
             queue, durable: true, exclusive: false, autoDelete: false,
             arguments: new Dictionary<string, object?>

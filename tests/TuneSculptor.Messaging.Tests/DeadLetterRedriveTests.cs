@@ -145,13 +145,14 @@ public sealed class DeadLetterRedriveTests(RabbitMQBroker broker) : IClassFixtur
         }
 
         var poisonFailedAt = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _work.Handle = (message, _) => message.Name == "poison" ? throw new PermanentFailureException("not a work item") : Task.CompletedTask;
+        // The poison one fails transiently with no retries allowed: dead-lettered again at once, as given up.
+        _work.Handle = (message, _) => message.Name == "poison" ? throw new IOException("still broken") : Task.CompletedTask;
         _work.Fail = (_, _) =>
         {
             poisonFailedAt.TrySetResult(Stopwatch.GetTimestamp());
             return Task.CompletedTask;
         };
-        await using var worker = await StartWorkerAsync();
+        await using var worker = await StartWorkerAsync(new Dictionary<string, string?> { [$"Messaging:Queues:{_queue}:Retry:GiveUpAfter"] = "00:00:00" });
 
         var result = await RedriveAsync(job: null);
         var redriveEnded = Stopwatch.GetTimestamp();

@@ -40,16 +40,18 @@ public sealed class QueueWorkerTests(RabbitMQBroker broker) : IClassFixture<Rabb
     }
 
     [Fact]
-    public async Task A_permanent_failure_is_failed_with_its_reason_and_dead_lettered_without_a_retry()
+    public async Task A_permanent_failure_is_failed_with_its_reason_and_rejected_without_a_retry_apart_from_the_dead_letters()
     {
         _work.Handle = (_, _) => throw new PermanentFailureException("This video has no sound to convert.");
         await using var worker = await StartWorkerAsync();
 
-        await PublishThenWaitUntilDeadLetteredAsync(WorkItem.Named("silent"));
+        await PublishThenWaitUntilRejectedAsync(WorkItem.Named("silent"));
 
         Assert.Single(_work.Deliveries);
         Assert.Equal(("silent", "This video has no sound to convert."), _work.Failures.Select(f => (f.Message.Name, f.Reason)).Single());
-        var deadLetter = Assert.Single(await _probe.PeekDeadLettersAsync(_queue));
+        // Nothing for an operator: the dead letters (which the health check counts) are only what a replay may mend.
+        Assert.Equal(0u, await _probe.CountDeadLettersAsync(_queue));
+        var deadLetter = Assert.Single(await _probe.PeekAsync(Topology.RejectedQueue(_queue)));
         Assert.Equal(DeadLetterCauses.Permanent, deadLetter.Text(MessageHeaders.DeadLetterCause));
         Assert.Equal("This video has no sound to convert.", deadLetter.Text(MessageHeaders.DeadLetterReason));
         Assert.Equal(1, deadLetter.Number(MessageHeaders.Attempt));
@@ -84,7 +86,7 @@ public sealed class QueueWorkerTests(RabbitMQBroker broker) : IClassFixture<Rabb
         _work.Fail = (_, _) => Interlocked.Decrement(ref refusals) >= 0 ? throw new IOException("the job store is away") : Task.CompletedTask;
         await using var worker = await StartWorkerAsync();
 
-        await PublishThenWaitUntilDeadLetteredAsync(WorkItem.Named("held"));
+        await PublishThenWaitUntilRejectedAsync(WorkItem.Named("held"));
 
         Assert.Single(_work.Deliveries);
         Assert.Equal(3, _work.FailureCalls.Count);
@@ -161,10 +163,10 @@ public sealed class QueueWorkerTests(RabbitMQBroker broker) : IClassFixture<Rabb
         }
     }
 
-    private async Task PublishThenWaitUntilDeadLetteredAsync(WorkItem item)
+    private async Task PublishThenWaitUntilRejectedAsync(WorkItem item)
     {
         await _probe.PublishAsync(_queue, item);
-        await WaitUntilDeadLetteredAsync();
+        await Eventually.HoldsAsync(async () => await _probe.CountRejectedAsync(_queue) == 1, "the message rejected");
     }
 
     private Task WaitUntilDeadLetteredAsync() =>

@@ -147,7 +147,7 @@ public sealed class RetryNoticeTests(RabbitMQBroker broker) : IClassFixture<Rabb
         await worker.StopAsync();
 
         Assert.True(worker.HasLogged($"A retry on {_queue} could not be sent"), "The retry was sent after all.");
-        Assert.Equal(1u, await _probe.CountDeadLettersAsync(_queue));
+        Assert.Equal(1u, await _probe.CountRejectedAsync(_queue));
         Assert.Empty(_work.RetryNotices);
     }
 

@@ -52,6 +52,9 @@ public sealed class QueueProbe(RabbitMQBroker broker)
 
     public async Task<uint> CountDeadLettersAsync(string queue) => (await InspectAsync(Topology.DeadLetterQueue(queue))).Ready;
 
+    /// <summary>Messages of <paramref name="queue"/> that failed permanently (<see cref="Topology.RejectedQueue"/>).</summary>
+    public async Task<uint> CountRejectedAsync(string queue) => (await InspectAsync(Topology.RejectedQueue(queue))).Ready;
+
     /// <summary>Whether <paramref name="queue"/> exists (a passive declare, on a channel of its own: a missing queue closes it).</summary>
     public async Task<bool> ExistsAsync(string queue)
     {
