@@ -39,7 +39,7 @@ var auth = builder.AddService<Projects.TuneSculptor_Auth>("auth")
     // Account mails (verification, registration warnings) are queued for the notification, the only mailer.
     .WithReference(rabbitmq).WaitFor(rabbitmq)
     // Its login throttle counts failures per client address, which the gateway forwards.
-    .WithTrustedProxyNetwork("Auth__TrustedProxies__Networks__0");
+    .WithTrustedProxyNetwork();
 
 const long maxUploadBytes = 2L * 1024 * 1024 * 1024;
 // A stop waits this long for uploads in flight; in Kubernetes a pod first keeps serving through the preStop delay,
@@ -53,7 +53,7 @@ var gateway = builder.AddService<Projects.TuneSculptor_Gateway>("gateway", port:
     .WithEnvironment("Links__SigningKey", linkSigningKey)
     .WithEnvironment("Retention__MaxAge", retention)
     // Its per-address rate limits go by the client address the ingress forwards.
-    .WithTrustedProxyNetwork("ForwardedHeaders__KnownNetworks__0")
+    .WithTrustedProxyNetwork()
     .WithKubernetesWorkload(new()
     {
         Replicas = 2, MemoryLimit = "512Mi",

@@ -10,15 +10,18 @@ public static class TrustedProxyNetwork
 
     private const string ParameterName = "trusted-proxy-network";
 
+    /// <summary>The services' one setting of trusted networks (TuneSculptor.ServiceDefaults' <c>TrustedProxyOptions</c>).</summary>
+    private const string Setting = "TrustedProxies__Networks__0";
+
     /// <summary>
-    /// Tells <paramref name="service"/> whose <c>X-Forwarded-For</c> to believe, in its own <paramref name="setting"/>:
+    /// Tells <paramref name="service"/> whose <c>X-Forwarded-For</c> to believe (<c>TrustedProxies:Networks</c>):
     /// when published, the network of the one <c>trusted-proxy-network</c> parameter (default
     /// <see cref="PublishedDefault"/>), where the ingress (for the gateway's per-address rate limits) and the gateway
     /// (for auth's login throttle) run; NetworkPolicies let only those reach them there. In run mode nothing is set:
     /// Development trusts loopback (the services' appsettings.Development.json), where DCP's proxy and the tests
     /// connect from.
     /// </summary>
-    public static IResourceBuilder<ProjectResource> WithTrustedProxyNetwork(this IResourceBuilder<ProjectResource> service, string setting)
+    public static IResourceBuilder<ProjectResource> WithTrustedProxyNetwork(this IResourceBuilder<ProjectResource> service)
     {
         var builder = service.ApplicationBuilder;
         if (builder.ExecutionContext.IsRunMode)
@@ -29,6 +32,6 @@ public static class TrustedProxyNetwork
         var parameter = builder.Resources.OfType<ParameterResource>().SingleOrDefault(p => p.Name == ParameterName) is { } existing
             ? builder.CreateResourceBuilder(existing)
             : builder.AddParameter(ParameterName, PublishedDefault, publishValueAsDefault: true);
-        return service.WithEnvironment(setting, parameter);
+        return service.WithEnvironment(Setting, parameter);
     }
 }

@@ -1,6 +1,5 @@
 using TuneSculptor.Auth.Accounts;
 using TuneSculptor.Auth.Data;
-using TuneSculptor.Auth.Http;
 using TuneSculptor.Auth.Tokens;
 using TuneSculptor.ServiceDefaults.Http;
 
@@ -16,7 +15,7 @@ builder.AddTokens();
 builder.AddAccounts();
 
 // Auth is reached only through the gateway, which appends the client's address to X-Forwarded-For: believed from the
-// configured proxies only (Auth:TrustedProxies), it is what failed logins are counted against.
+// configured proxies only (TrustedProxies), it is what failed logins are counted against.
 builder.AddTrustedProxies();
 
 var app = builder.Build();

@@ -19,6 +19,9 @@ builder.AddRabbitMQMessaging("rabbitmq");
 builder.AddAuthService();
 AuthAccounts.Register(builder.Services);
 builder.AddUploads();
+// The client address the rate limits go by: the ingress appends it to X-Forwarded-For, believed from the configured
+// proxies only (TrustedProxies).
+builder.AddTrustedProxies();
 builder.AddLimits();
 builder.AddDownloadLinks();
 builder.RedactDownloadLinksInTraces();
@@ -27,7 +30,7 @@ builder.AddApiDocument();
 var app = builder.Build();
 
 // First: the client's address, as a trusted proxy forwarded it, is what everything after sees (the rate limits).
-app.UseForwardedHeaders();
+app.UseTrustedProxies();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseWebPage();

@@ -10,7 +10,7 @@ namespace TuneSculptor.Gateway.Limits;
 /// <summary>
 /// ASP.NET Core's rate limiter on <c>/register</c>, <c>/login</c> (YARP routes: the policy is on the route) and
 /// <c>/upload</c>, partitioned by client address: the connection's peer, or the address a trusted proxy forwarded
-/// (<see cref="TrustedProxies"/>), never one a client merely claims.
+/// (<see cref="TrustedProxyExtensions"/>), never one a client merely claims.
 /// </summary>
 public static class ClientRateLimits
 {

@@ -1,4 +1,3 @@
-using TuneSculptor.Gateway.Http;
 using TuneSculptor.Storage;
 
 namespace TuneSculptor.Gateway.Limits;
@@ -6,8 +5,8 @@ namespace TuneSculptor.Gateway.Limits;
 public static class LimitExtensions
 {
     /// <summary>
-    /// Per-user limits (<see cref="UserLimits"/>, counted in MongoDB), per-address rate limits
-    /// (<see cref="ClientRateLimits"/>), and the proxies whose word on a client's address is taken (<see cref="TrustedProxies"/>).
+    /// Per-user limits (<see cref="UserLimits"/>, counted in MongoDB) and per-address rate limits
+    /// (<see cref="ClientRateLimits"/>), by the client address a trusted proxy forwarded (<see cref="TrustedProxyExtensions"/>).
     /// </summary>
     public static IHostApplicationBuilder AddLimits(this IHostApplicationBuilder builder)
     {
@@ -15,7 +14,6 @@ public static class LimitExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddUserLimitStores();
         builder.Services.AddSingleton<UserLimits>();
-        builder.AddTrustedProxies();
         return builder.AddClientRateLimits();
     }
 }

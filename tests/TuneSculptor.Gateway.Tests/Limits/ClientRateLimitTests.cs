@@ -24,7 +24,7 @@ public sealed class ClientRateLimitTests : IDisposable
         // A short one where the test waits for it to end.
         ["RateLimits:Register:PermitLimit"] = $"{AccountLimit}",
         ["RateLimits:Register:Window"] = "00:00:02",
-        ["ForwardedHeaders:KnownProxies:0"] = "127.0.0.1",
+        ["TrustedProxies:Addresses:0"] = "127.0.0.1",
     });
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
@@ -124,7 +124,7 @@ public sealed class ClientRateLimitTests : IDisposable
     [InlineData(true)]
     public async Task Without_configured_proxies_nothing_is_trusted_not_even_loopback(bool forwardedHeadersEnabled)
     {
-        // The production default: no KnownProxies, no KnownNetworks; also with ASPNETCORE_FORWARDEDHEADERS_ENABLED,
+        // The production default: no trusted addresses, no networks; also with ASPNETCORE_FORWARDEDHEADERS_ENABLED,
         // which Aspire's publishing sets and which alone would trust every peer.
         using var gateway = new ListeningGateway(new Dictionary<string, string>
         {
