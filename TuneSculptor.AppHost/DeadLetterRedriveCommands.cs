@@ -5,6 +5,7 @@ using TuneSculptor.Messaging;
 
 namespace TuneSculptor.AppHost;
 
+/// <summary>The dashboard's way to replay a service's dead letters once their cause is fixed (README, "Replaying dead letters").</summary>
 public static class DeadLetterRedriveCommands
 {
     /// <summary>Sends every dead letter of the service's queues back to them; no input, so a test can run it too.</summary>
