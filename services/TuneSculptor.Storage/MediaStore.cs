@@ -54,11 +54,10 @@ public sealed class MediaStore
     }
 
     /// <summary>
-    /// A seekable stream over a stored video, read a chunk at a time: the converter serves it to ffmpeg with HTTP range
-    /// requests (an MP4's index may be at its end), holding no more than a chunk of it.
+    /// A seekable stream over a stored video, read in batches of chunks from wherever it is read: the converter serves it
+    /// to ffmpeg with HTTP range requests (an MP4's index may be at its end), holding no more than a batch of it.
     /// </summary>
-    public async Task<Stream> OpenVideoAsync(ObjectId id, CancellationToken cancellationToken) =>
-        await _videos.OpenSeekableAsync(id, cancellationToken);
+    public Task<Stream> OpenVideoAsync(ObjectId id, CancellationToken cancellationToken) => _videos.OpenBatchedAsync(id, cancellationToken);
 
     public Task<StoredFile<Mp3Metadata>?> FindMp3Async(ObjectId id, CancellationToken cancellationToken) => _mp3s.FindAsync(id, cancellationToken);
 

@@ -128,6 +128,7 @@ public sealed partial class LoopbackVideoSource(
             return;
         }
 
+        LogRequest(served.JobId, context.Request.Method, context.Request.Headers.Range.ToString());
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, served.Stopping);
         context.RequestAborted = stopping.Token;
         Stream video;
@@ -162,6 +163,9 @@ public sealed partial class LoopbackVideoSource(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The loopback video source listens on {Address}")]
     private partial void LogStarted(Uri address);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId}: ffmpeg asks for its video: {Method} {Range}")]
+    private partial void LogRequest(JobId jobId, string method, string range);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: the loopback video source could not be started; the job copies its video to scratch space instead")]
     private partial void LogNotStarted(JobId jobId, Exception exception);
