@@ -11,9 +11,9 @@ namespace TuneSculptor.Converter.Conversion;
 
 /// <summary>
 /// Converts the <see cref="VideoUploaded"/> jobs of the <c>video</c> queue: ffmpeg reading the video from GridFS as it
-/// is fetched (<see cref="LoopbackVideoSource"/>; else from a scratch copy), mp3 to GridFS, job done, <see cref="Mp3Ready"/> on the <c>mp3</c> queue (then the worker acks). A redelivered job
-/// that is already done is not converted again; its notice is published again (notification mails once). A job its owner
-/// deletes meanwhile is abandoned: no mp3 is kept and no notice goes out, wherever the deletion falls (see
+/// is fetched (<see cref="LoopbackVideoSource"/>; else from a scratch copy), mp3 to GridFS, job done,
+/// <see cref="Mp3Ready"/> on the <c>mp3</c> queue (then the worker acks). A redelivered job that is already done is not
+/// converted again; its notice is published again (notification mails once). A job its owner deletes meanwhile is abandoned: no mp3 is kept and no notice goes out, wherever the deletion falls (see
 /// <see cref="HandleAsync"/>).
 /// </summary>
 public sealed partial class ConvertVideo(

@@ -144,10 +144,10 @@ public sealed partial class LoopbackVideoSource(
             return;
         }
 
+        await using var readable = new ReadFailureRecordingStream(video, served);
         try
         {
-            await Results.Stream(new ReadFailureRecordingStream(video, served), "application/octet-stream", enableRangeProcessing: true)
-                .ExecuteAsync(context);
+            await Results.Stream(readable, "application/octet-stream", enableRangeProcessing: true).ExecuteAsync(context);
         }
         catch (Exception) when (served.ReadFailure is not null || stopping.IsCancellationRequested)
         {

@@ -9,10 +9,11 @@ namespace TuneSculptor.Converter.Conversion;
 public sealed record EncodedMp3(string Path, double DurationSeconds);
 
 /// <summary>
-/// Turns a video (<see cref="VideoInput"/>: served through loopback, or a local file) into an mp3 with ffmpeg: audio only, libmp3lame, the job's bitrate (or VBR quality 2),
-/// title/artist tags carried over, written to a file so the VBR header is right. ffmpeg itself fits the sound to
-/// what MP3 carries (at most two channels, at most 48 kHz). Inputs ffmpeg cannot use are permanent failures, with a
-/// reason the user can act on.
+/// Turns a video (<see cref="VideoInput"/>: served through loopback, or a local file) into an mp3 with ffmpeg: audio
+/// only, libmp3lame, the job's bitrate (or VBR quality 2), title/artist tags carried over, written to a file so the VBR
+/// header is right. ffmpeg itself fits the sound to what MP3 carries (at most two channels, at most 48 kHz). Inputs
+/// ffmpeg cannot use are permanent failures, with a reason the user can act on; a failure to read the video from the
+/// store is not (<see cref="VideoReadException"/>).
 /// </summary>
 /// <remarks>
 /// <para>

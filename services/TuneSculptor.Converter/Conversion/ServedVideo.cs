@@ -10,6 +10,7 @@ namespace TuneSculptor.Converter.Conversion;
 /// </summary>
 public sealed class ServedVideo : IDisposable
 {
+    // Cancelled, never disposed: a request that found this video just before it stopped may still link to its token.
     private readonly CancellationTokenSource _stopping = new();
     private readonly Action<ServedVideo> _onStopped;
     private Exception? _readFailure;
@@ -42,6 +43,5 @@ public sealed class ServedVideo : IDisposable
     {
         _onStopped(this);
         _stopping.Cancel();
-        _stopping.Dispose();
     }
 }
