@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TuneSculptor.Testing;
 
 namespace TuneSculptor.Bench;
 
@@ -6,25 +7,35 @@ namespace TuneSculptor.Bench;
 public static class Ffmpeg
 {
     /// <summary>
-    /// A 720p H.264/AAC clip of <paramref name="seconds"/> seconds (test picture, 440 Hz tone), generated once and
-    /// kept in <paramref name="folder"/> (git-ignored) for later runs.
+    /// A 720p H.264/AAC clip of <paramref name="seconds"/> seconds (test picture, 440 Hz tone) in MP4, generated once
+    /// and kept in <paramref name="folder"/> (git-ignored) for later runs. In Matroska (<c>mkv</c>, streamable: its
+    /// index does not have to be read first) it is the MP4 clip's own streams, copied into the other container, so the
+    /// two differ only in how they are packed.
     /// </summary>
-    public static async Task<string> ClipAsync(string folder, int seconds, CancellationToken cancellationToken)
+    public static async Task<string> ClipAsync(string folder, int seconds, string container, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, $"clip-{seconds}s.mp4");
+        var path = Path.Combine(folder, $"clip-{seconds}s.{container}");
         if (File.Exists(path))
         {
             return path;
         }
 
-        var partial = Path.Combine(folder, $"clip-{seconds}s.partial.mp4");
+        var duration = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string[] generate = container switch
+        {
+            "mp4" =>
+            [
+                "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30",
+                "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+                "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-t", duration,
+            ],
+            "mkv" => ["-i", await ClipAsync(folder, seconds, "mp4", cancellationToken), "-c", "copy"],
+            _ => throw new ArgumentException($"No clip in '{container}': mp4 or mkv.", nameof(container)),
+        };
+        var partial = Path.Combine(folder, $"clip-{seconds}s.partial.{container}");
         Console.Error.WriteLine($"[bench] generating {Path.GetFileName(path)} (once; cached in {folder})");
-        await RunAsync(cancellationToken,
-            "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30",
-            "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
-            "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
-            "-t", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), partial);
+        await RunAsync(cancellationToken, [.. generate, partial]);
         File.Move(partial, path);
         return path;
     }
@@ -35,6 +46,17 @@ public static class Ffmpeg
         var stopwatch = Stopwatch.StartNew();
         await RunAsync(cancellationToken, "-i", input, "-vn", "-c:a", "libmp3lame", "-q:a", "2", output);
         return stopwatch.Elapsed;
+    }
+
+    /// <summary>
+    /// The baseline alone, with its CPU time: what the benchmark process's reaped children gained meanwhile (the
+    /// rusage of the child; nothing else the benchmark starts ends while it runs).
+    /// </summary>
+    public static async Task<BareRun> ConvertAloneAsync(string input, string output, CancellationToken cancellationToken)
+    {
+        var before = ProcFs.CpuTime(Environment.ProcessId)!.Children;
+        var elapsed = await ConvertAsync(input, output, cancellationToken);
+        return new BareRun(elapsed, ProcFs.CpuTime(Environment.ProcessId)!.Children - before);
     }
 
     /// <summary>First line of <c>ffmpeg -version</c>.</summary>

@@ -60,6 +60,42 @@ public static class ProcFs
         return children;
     }
 
+    /// <summary>The children of <paramref name="pid"/>, theirs, and so on.</summary>
+    public static IReadOnlyList<int> DescendantsOf(int pid)
+    {
+        var found = new List<int>();
+        var pending = new Stack<int>(ChildrenOf(pid));
+        while (pending.TryPop(out var child))
+        {
+            found.Add(child);
+            foreach (var grandchild in ChildrenOf(child))
+            {
+                pending.Push(grandchild);
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>The process's CPU time so far (a zombie still reports its own); null once it is gone.</summary>
+    public static ProcessCpuTime? CpuTime(int pid)
+    {
+        string stat;
+        try
+        {
+            stat = File.ReadAllText($"/proc/{pid}/stat");
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+
+        // After the parenthesised command name (which may hold spaces) come fields 3 (state) onwards: utime, stime,
+        // cutime and cstime are fields 14-17, in clock ticks.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return new ProcessCpuTime(Ticks(fields[11]) + Ticks(fields[12]), Ticks(fields[13]) + Ticks(fields[14]));
+    }
+
     /// <summary>The program and its arguments; empty once the process is gone.</summary>
     public static string[] Arguments(int pid)
     {
@@ -118,6 +154,9 @@ public static class ProcFs
             return false;
         }
     }
+
+    // USER_HZ, the unit of /proc's CPU times: 100 on every Linux architecture .NET runs on (sysconf(_SC_CLK_TCK)).
+    private static TimeSpan Ticks(string field) => TimeSpan.FromSeconds(long.Parse(field, CultureInfo.InvariantCulture) / 100.0);
 
     private static long StatusBytes(int pid, string field)
     {
