@@ -42,7 +42,8 @@ public sealed class MediaStore
     }
 
     /// <summary>
-    /// Copies a stored video to a local file (ffmpeg needs a seekable input: an MP4's index may be at its end). Read
+    /// Copies a stored video to a local file (ffmpeg needs a seekable input: an MP4's index may be at its end), for a
+    /// converter that cannot serve it to ffmpeg through loopback (<see cref="OpenVideoAsync"/>). Read
     /// front to back, the chunks come in large batches: ~1.5× as fast as a seekable stream, which asks for each.
     /// </summary>
     public async Task DownloadVideoAsync(ObjectId id, string path, CancellationToken cancellationToken)
@@ -51,6 +52,12 @@ public sealed class MediaStore
         await using var target = File.Create(path);
         await source.CopyToAsync(target, cancellationToken);
     }
+
+    /// <summary>
+    /// A seekable stream over a stored video, read in batches of chunks from wherever it is read: the converter serves it
+    /// to ffmpeg with HTTP range requests (an MP4's index may be at its end), holding no more than a batch of it.
+    /// </summary>
+    public Task<Stream> OpenVideoAsync(ObjectId id, CancellationToken cancellationToken) => _videos.OpenBatchedAsync(id, cancellationToken);
 
     public Task<StoredFile<Mp3Metadata>?> FindMp3Async(ObjectId id, CancellationToken cancellationToken) => _mp3s.FindAsync(id, cancellationToken);
 

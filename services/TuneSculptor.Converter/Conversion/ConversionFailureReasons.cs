@@ -11,6 +11,7 @@ public static class ConversionFailureReasons
     public static string Describe(Exception failure) => failure switch
     {
         _ when StorageFailures.IsStorageFailure(failure) => StorageFailures.Unavailable,
+        VideoReadException => StorageFailures.Unavailable,
         ScratchSpaceException => ConverterBusy,
         _ => RetryNotice.TemporaryProblem,
     };

@@ -10,10 +10,10 @@ using TuneSculptor.Storage;
 namespace TuneSculptor.Converter.Conversion;
 
 /// <summary>
-/// Converts the <see cref="VideoUploaded"/> jobs of the <c>video</c> queue: video from GridFS to a scratch file, ffmpeg,
-/// mp3 to GridFS, job done, <see cref="Mp3Ready"/> on the <c>mp3</c> queue (then the worker acks). A redelivered job
-/// that is already done is not converted again; its notice is published again (notification mails once). A job its owner
-/// deletes meanwhile is abandoned: no mp3 is kept and no notice goes out, wherever the deletion falls (see
+/// Converts the <see cref="VideoUploaded"/> jobs of the <c>video</c> queue: ffmpeg reading the video from GridFS as it
+/// is fetched (<see cref="LoopbackVideoSource"/>; else from a scratch copy), mp3 to GridFS, job done,
+/// <see cref="Mp3Ready"/> on the <c>mp3</c> queue (then the worker acks). A redelivered job that is already done is not
+/// converted again; its notice is published again (notification mails once). A job its owner deletes meanwhile is abandoned: no mp3 is kept and no notice goes out, wherever the deletion falls (see
 /// <see cref="HandleAsync"/>).
 /// </summary>
 public sealed partial class ConvertVideo(
@@ -22,6 +22,7 @@ public sealed partial class ConvertVideo(
     MediaStore media,
     Mp3Encoder encoder,
     ScratchFolders scratch,
+    LoopbackVideoSource loopback,
     ConverterInstance instance,
     MessagePublisher publisher,
     ConversionTelemetry telemetry,
@@ -107,25 +108,28 @@ public sealed partial class ConvertVideo(
     private async Task ConvertAsync(VideoUploaded uploaded, ObjectId videoFileId, long videoBytes, CancellationToken cancellationToken)
     {
         var jobId = uploaded.JobId;
-        // The copy of the video and the mp3 (at most MaxMp3Bytes) must fit; else another converter, or later, may have room.
-        scratch.EnsureRoomFor(videoBytes + options.Value.MaxMp3Bytes);
+        // Stopped (its address dead, its reads cut off) when the job ends, however it ends.
+        using var served = await loopback.TryServeAsync(jobId, videoFileId, cancellationToken);
+        // The mp3 (at most MaxMp3Bytes) must fit, and a scratch copy of the video too; else another converter, or
+        // later, may have room.
+        scratch.EnsureRoomFor((served is null ? videoBytes : 0) + options.Value.MaxMp3Bytes);
         var workDirectory = scratch.CreateForJob(uploaded.JobId);
         try
         {
-            var input = Path.Combine(workDirectory.FullName, "source");
-            try
-            {
-                await media.DownloadVideoAsync(videoFileId, input, cancellationToken);
-            }
-            catch (GridFSFileNotFoundException ex)
-            {
-                throw new PermanentFailureException("The uploaded video is no longer stored.", ex);
-            }
-
+            var input = served is null
+                ? await CopyToScratchAsync(jobId, videoFileId, Path.Combine(workDirectory.FullName, "source"), cancellationToken)
+                : ReadThroughLoopback(jobId, served);
             EncodedMp3 mp3;
             await using (var progress = new JobProgressWriter(jobId, jobs, logger))
             {
-                mp3 = await EncodeAsync(uploaded.JobId, input, Path.Combine(workDirectory.FullName, "audio.mp3"), uploaded.Bitrate, progress, cancellationToken);
+                try
+                {
+                    mp3 = await EncodeAsync(uploaded.JobId, input, videoBytes, Path.Combine(workDirectory.FullName, "audio.mp3"), uploaded.Bitrate, progress, cancellationToken);
+                }
+                catch (VideoReadException ex) when (ex.InnerException is GridFSFileNotFoundException)
+                {
+                    throw VideoGone(ex);
+                }
             }
 
             if (await IsDeletedAsync(jobId, cancellationToken))
@@ -168,6 +172,29 @@ public sealed partial class ConvertVideo(
             workDirectory.Delete(recursive: true);
         }
     }
+
+    private VideoInput ReadThroughLoopback(JobId jobId, ServedVideo served)
+    {
+        LogThroughLoopback(jobId);
+        return VideoInput.Served(served);
+    }
+
+    private async Task<VideoInput> CopyToScratchAsync(JobId jobId, ObjectId videoFileId, string path, CancellationToken cancellationToken)
+    {
+        LogFromScratchCopy(jobId);
+        try
+        {
+            await media.DownloadVideoAsync(videoFileId, path, cancellationToken);
+        }
+        catch (GridFSFileNotFoundException ex)
+        {
+            throw VideoGone(ex);
+        }
+
+        return VideoInput.LocalFile(path);
+    }
+
+    private static PermanentFailureException VideoGone(Exception cause) => new("The uploaded video is no longer stored.", cause);
 
     /// <summary>Lets go of the job (a no-op once it is done or failed): a retry, or another converter, may start it at once.</summary>
     private async Task ReleaseAsync(JobId jobId)
@@ -215,9 +242,9 @@ public sealed partial class ConvertVideo(
 
     /// <summary>The ffmpeg run (probe, encode, check), as the <c>ffmpeg encode</c> span and the conversion metrics.</summary>
     private async Task<EncodedMp3> EncodeAsync(
-        JobId jobId, string input, string output, int? bitrate, IProgress<double> progress, CancellationToken cancellationToken)
+        JobId jobId, VideoInput input, long videoBytes, string output, int? bitrate, IProgress<double> progress, CancellationToken cancellationToken)
     {
-        using var activity = telemetry.StartEncode(jobId, bitrate, new FileInfo(input).Length);
+        using var activity = telemetry.StartEncode(jobId, bitrate, videoBytes);
         var started = Stopwatch.GetTimestamp();
         var outcome = "failure";
         try
@@ -259,6 +286,12 @@ public sealed partial class ConvertVideo(
 
     private static ObjectId ParseVideoFileId(string id) =>
         ObjectId.TryParse(id, out var parsed) ? parsed : throw new PermanentFailureException("The video id is not valid.");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: ffmpeg reads the video from GridFS through loopback")]
+    private partial void LogThroughLoopback(JobId jobId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: ffmpeg reads the video from a scratch copy")]
+    private partial void LogFromScratchCopy(JobId jobId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} converted: {Seconds:0.0} s of audio")]
     private partial void LogConverted(JobId jobId, double seconds);

@@ -26,8 +26,14 @@ public sealed class ConverterOptions
     /// </summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Where conversions keep their temp files (a copy of the video, the mp3): see <see cref="ScratchFolders"/>.</summary>
+    /// <summary>Where conversions keep their temp files (the mp3; a copy of the video without the loopback source): see <see cref="ScratchFolders"/>.</summary>
     public string ScratchFolder { get; set; } = Path.Combine(Path.GetTempPath(), "tunesculptor-converter");
+
+    /// <summary>
+    /// The 127.0.0.1 port of the <see cref="LoopbackVideoSource"/> that serves videos to ffmpeg: 0, any free port. One
+    /// that cannot be listened on leaves each job to copy its video to the scratch folder (slower, and disk-hungry).
+    /// </summary>
+    public int VideoSourcePort { get; set; }
 
     /// <summary>Delete the uploaded video once its mp3 is stored.</summary>
     public bool DeleteSourceVideo { get; set; } = true;

@@ -1,9 +1,10 @@
 namespace TuneSculptor.Converter.Conversion;
 
 /// <summary>
-/// How ffmpeg and ffprobe are pointed at an upload: a local file, read through the <c>file</c> protocol only, by a
-/// demuxer of a real media container only. Everything else ffmpeg can open is refused before it reads a byte of
-/// what the file points at: playlists and manifests (<c>hls</c>, <c>dash</c>, <c>concat</c>, <c>sdp</c>), which fetch
+/// How ffmpeg and ffprobe are pointed at an upload: the converter's loopback source (<see cref="LoopbackVideoSource"/>),
+/// read through the <c>http</c> and <c>tcp</c> protocols only, or a local copy, read through the <c>file</c> protocol
+/// only; either by a demuxer of a real media container only. Everything else ffmpeg can open is refused before it
+/// reads a byte of what the upload points at: playlists and manifests (<c>hls</c>, <c>dash</c>, <c>concat</c>, <c>sdp</c>), which fetch
 /// URLs or open other local files; image sequences (<c>image2</c>, the <c>*_pipe</c> image readers); devices and
 /// filter graphs (<c>lavfi</c>, <c>v4l2</c>, <c>alsa</c>…); text and subtitle formats (<c>tty</c>, <c>srt</c>…).
 /// </summary>
@@ -14,8 +15,15 @@ namespace TuneSculptor.Converter.Conversion;
 /// </remarks>
 public static class FFmpegInput
 {
-    /// <summary>The converter hands ffmpeg a local copy of the upload, and nothing else.</summary>
+    /// <summary>A local copy of the upload, and nothing else.</summary>
     public const string Protocols = "file";
+
+    /// <summary>
+    /// The loopback source: plain HTTP over TCP to 127.0.0.1 (no <c>https</c>/<c>tls</c>, no name to resolve). A
+    /// nested input inherits the whitelist, so a playlist could fetch over HTTP here: the format whitelist refuses
+    /// every demuxer that would, before it reads what the playlist names.
+    /// </summary>
+    public const string LoopbackProtocols = "http,tcp";
 
     /// <summary>
     /// The containers of video and audio people upload: MP4/MOV/M4A/3GP (<c>mov</c>), Matroska/WebM, AVI, FLV, MPEG
@@ -29,13 +37,26 @@ public static class FFmpegInput
         "wav", "w64", "aiff", "caf", "mp3", "aac", "ac3", "eac3", "dts", "flac", "amr", "wv", "ape",
     ];
 
-    /// <summary>The input options and the input itself, for ffmpeg and ffprobe alike.</summary>
-    public static IEnumerable<string> Arguments(string path) =>
+    /// <summary>The input options and the input itself, for ffmpeg and ffprobe alike: a local file.</summary>
+    public static IReadOnlyList<string> Arguments(string path) =>
     [
         "-protocol_whitelist", Protocols,
         "-format_whitelist", string.Join(',', Formats),
         // Explicitly a file: a name such as "concat:a|b" or "subfile,,start,…:x" can never select a protocol.
         "-i", $"file:{Path.GetFullPath(path)}",
+    ];
+
+    /// <summary>The input options and the input itself, for ffmpeg and ffprobe alike: the loopback source's URL.</summary>
+    public static IReadOnlyList<string> Arguments(Uri loopback) =>
+    [
+        "-protocol_whitelist", LoopbackProtocols,
+        "-format_whitelist", string.Join(',', Formats),
+        // Seekable whatever the headers say (an MP4's index may be at its end); one kept-alive connection for the
+        // seek and the reads after it; no reconnect: a failed read is the job's failure, told by the source.
+        "-seekable", "1",
+        "-multiple_requests", "1",
+        "-reconnect", "0",
+        "-i", loopback.AbsoluteUri,
     ];
 
     /// <summary>Whether ffmpeg's log says an allowlist refused the input (its format, or a protocol it asked for).</summary>

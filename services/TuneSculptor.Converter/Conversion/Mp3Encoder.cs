@@ -9,10 +9,11 @@ namespace TuneSculptor.Converter.Conversion;
 public sealed record EncodedMp3(string Path, double DurationSeconds);
 
 /// <summary>
-/// Turns a local media file into an mp3 with ffmpeg: audio only, libmp3lame, the job's bitrate (or VBR quality 2),
-/// title/artist tags carried over, written to a file so the VBR header is right. ffmpeg itself fits the sound to
-/// what MP3 carries (at most two channels, at most 48 kHz). Inputs ffmpeg cannot use are permanent failures, with a
-/// reason the user can act on.
+/// Turns a video (<see cref="VideoInput"/>: served through loopback, or a local file) into an mp3 with ffmpeg: audio
+/// only, libmp3lame, the job's bitrate (or VBR quality 2), title/artist tags carried over, written to a file so the VBR
+/// header is right. ffmpeg itself fits the sound to what MP3 carries (at most two channels, at most 48 kHz). Inputs
+/// ffmpeg cannot use are permanent failures, with a reason the user can act on; a failure to read the video from the
+/// store is not (<see cref="VideoReadException"/>).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -35,9 +36,15 @@ public sealed partial class Mp3Encoder(IOptions<ConverterOptions> options)
     /// <summary>How far past a cap ffmpeg is let run, so that a capped run is told from one that just fits.</summary>
     private static readonly TimeSpan DurationSlack = TimeSpan.FromSeconds(1);
 
+    /// <summary>Converts a local file.</summary>
+    public Task<EncodedMp3> EncodeAsync(
+        string input, string output, int? bitrate, IProgress<double> progress, CancellationToken cancellationToken) =>
+        EncodeAsync(VideoInput.LocalFile(input), output, bitrate, progress, cancellationToken);
+
     /// <param name="progress">Told each rise of the percentage converted (<see cref="FFmpegProgress"/>), 100 last.</param>
+    /// <exception cref="VideoReadException">Reading the video from the store failed meanwhile, whatever ffmpeg made of it.</exception>
     public async Task<EncodedMp3> EncodeAsync(
-        string input, string output, int? bitrate, IProgress<double> progress, CancellationToken cancellationToken)
+        VideoInput input, string output, int? bitrate, IProgress<double> progress, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var percent = new FFmpegProgress(progress);
@@ -66,6 +73,8 @@ public sealed partial class Mp3Encoder(IOptions<ConverterOptions> options)
             throw new OperationCanceledException("The conversion was stopped.", ex, cancellationToken);
         }
 
+        // Before anything ffmpeg says: a read cut short may look like a damaged file, or like its end (exit code 0).
+        input.ThrowIfReadFailed();
         if (exit.ExitCode != 0)
         {
             throw await ExplainFailureAsync(input, exit, cancellationToken);
@@ -90,10 +99,10 @@ public sealed partial class Mp3Encoder(IOptions<ConverterOptions> options)
         return new EncodedMp3(output, written.TotalSeconds);
     }
 
-    private static IEnumerable<string> EncodeArguments(string input, string output, int? bitrate, ConverterOptions settings) =>
+    private static IEnumerable<string> EncodeArguments(VideoInput input, string output, int? bitrate, ConverterOptions settings) =>
     [
         "-hide_banner", "-nostdin", "-y",
-        .. FFmpegInput.Arguments(input),
+        .. input.Arguments,
         "-vn", "-sn", "-dn", // else ffmpeg re-encodes the picture as cover art, much slower
         "-c:a", "libmp3lame",
         .. bitrate is { } kbps ? ["-b:a", $"{kbps}k"] : new[] { "-q:a", "2" },
@@ -105,7 +114,7 @@ public sealed partial class Mp3Encoder(IOptions<ConverterOptions> options)
     ];
 
     /// <summary>Why ffmpeg failed, in the user's terms: refused by an allowlist, or else from a probe of the input.</summary>
-    private static async Task<PermanentFailureException> ExplainFailureAsync(string input, FFmpegExit failed, CancellationToken cancellationToken)
+    private static async Task<PermanentFailureException> ExplainFailureAsync(VideoInput input, FFmpegExit failed, CancellationToken cancellationToken)
     {
         var failure = new FFmpegFailedException(failed);
         if (FFmpegInput.WasRefused(failed.StandardError))
@@ -115,9 +124,10 @@ public sealed partial class Mp3Encoder(IOptions<ConverterOptions> options)
 
         var probe = await FFmpegProcess.RunAsync(
             GlobalFFOptions.GetFFProbeBinaryPath(),
-            ["-v", "error", .. FFmpegInput.Arguments(input), "-show_entries", "stream=codec_type", "-of", "csv=p=0"],
+            ["-v", "error", .. input.Arguments, "-show_entries", "stream=codec_type", "-of", "csv=p=0"],
             onErrorLine: null,
             cancellationToken);
+        input.ThrowIfReadFailed();
         if (probe.ExitCode != 0)
         {
             return new PermanentFailureException(NotMedia, failure);

@@ -20,12 +20,19 @@ internal static class MediaFixtures
         MakeAsync(folder, name, "-f lavfi -i sine=frequency=440 -t 3 -c:a aac -f mpegts");
 
     /// <summary>
-    /// Runs ffmpeg as it is, with none of the converter's limits: to show what a crafted file makes a bare ffmpeg do.
-    /// Returns its exit code.
+    /// A video of <paramref name="length"/>: moving test pictures and a tone, in the container the name's extension
+    /// says, with the codecs given. An MP4 keeps its index (<c>moov</c>) at its end, as ffmpeg writes it by default.
     /// </summary>
-    public static async Task<int> RunBareFFmpegAsync(string input, string folder)
+    public static Task<string> VideoAsync(string folder, string name, TimeSpan length, string codecs, string picture = "testsrc=size=160x120:rate=10") =>
+        MakeAsync(folder, name, $"-f lavfi -i {picture} -f lavfi -i sine=frequency=440 -t {length.TotalSeconds} {codecs}");
+
+    /// <summary>
+    /// Runs ffmpeg as it is, with none of the converter's limits (or only the input options given): to show what a
+    /// crafted file makes a bare ffmpeg do. Returns its exit code.
+    /// </summary>
+    public static async Task<int> RunBareFFmpegAsync(string input, string folder, params string[] inputOptions)
     {
-        using var process = Process.Start(new ProcessStartInfo("ffmpeg", ["-v", "error", "-nostdin", "-y", "-i", input, "-vn", "-f", "null", "-"])
+        using var process = Process.Start(new ProcessStartInfo("ffmpeg", ["-v", "error", "-nostdin", "-y", .. inputOptions, "-i", input, "-vn", "-f", "null", "-"])
         {
             RedirectStandardError = true,
             WorkingDirectory = folder,
@@ -36,7 +43,8 @@ internal static class MediaFixtures
         return process.ExitCode;
     }
 
-    private static async Task<string> MakeAsync(string folder, string name, string arguments)
+    /// <summary>Runs ffmpeg with <paramref name="arguments"/> to make <paramref name="name"/> in <paramref name="folder"/>.</summary>
+    public static async Task<string> MakeAsync(string folder, string name, string arguments)
     {
         var path = Path.Combine(folder, name);
         using var process = Process.Start(new ProcessStartInfo("ffmpeg", $"-v error -y {arguments} \"{path}\"") { RedirectStandardError = true })!;

@@ -4,7 +4,8 @@ namespace TuneSculptor.Converter.Tests.Conversion;
 /// Every value reported, in order, as it is reported (<see cref="Progress{T}"/> would post them to the thread pool,
 /// where they may arrive out of order).
 /// </summary>
-public sealed class RecordingProgress : IProgress<double>
+/// <param name="onReport">Told each value too, as it is reported (to act while ffmpeg converts).</param>
+public sealed class RecordingProgress(Action<double>? onReport = null) : IProgress<double>
 {
     private readonly List<double> _values = [];
 
@@ -25,5 +26,7 @@ public sealed class RecordingProgress : IProgress<double>
         {
             _values.Add(value);
         }
+
+        onReport?.Invoke(value);
     }
 }

@@ -52,6 +52,8 @@ public sealed class PipelineTests(SystemFixture fixture) : IDisposable
         Assert.InRange(result.DurationSeconds, source.DurationSeconds * 0.98, source.DurationSeconds * 1.02);
         // The job's length is ffmpeg's own count of what it wrote, not a second probe.
         Assert.InRange(job.GetProperty("duration_seconds").GetDouble(), result.DurationSeconds - 0.1, result.DurationSeconds + 0.1);
+        // ffmpeg read the video from GridFS as it was fetched, not from a copy on disk.
+        Assert.Contains($"Job {jobId}: ffmpeg reads the video from GridFS through loopback", fixture.System.RecentLogs("converter", maxLines: 2000));
     }
 
     [Fact]
