@@ -116,20 +116,25 @@ public sealed partial class ConvertVideo(
         var workDirectory = scratch.CreateForJob(uploaded.JobId);
         try
         {
-            var input = served is null
-                ? await CopyToScratchAsync(jobId, videoFileId, Path.Combine(workDirectory.FullName, "source"), cancellationToken)
-                : ReadThroughLoopback(jobId, served);
             EncodedMp3 mp3;
-            await using (var progress = new JobProgressWriter(jobId, jobs, logger))
+            try
             {
-                try
+                var input = served is null
+                    ? await CopyToScratchAsync(jobId, videoFileId, Path.Combine(workDirectory.FullName, "source"), cancellationToken)
+                    : ReadThroughLoopback(jobId, served);
+                await using var progress = new JobProgressWriter(jobId, jobs, logger);
+                mp3 = await EncodeAsync(uploaded.JobId, input, videoBytes, Path.Combine(workDirectory.FullName, "audio.mp3"), uploaded.Bitrate, progress, cancellationToken);
+            }
+            catch (Exception ex) when (ex is GridFSFileNotFoundException || ex.InnerException is GridFSFileNotFoundException)
+            {
+                // The owner's delete removes the video: a read that finds it gone is the delete, seen from here.
+                if (await IsDeletedAsync(jobId, cancellationToken))
                 {
-                    mp3 = await EncodeAsync(uploaded.JobId, input, videoBytes, Path.Combine(workDirectory.FullName, "audio.mp3"), uploaded.Bitrate, progress, cancellationToken);
+                    LogAbandoned(jobId, "while it converted (its video went with it)");
+                    return;
                 }
-                catch (VideoReadException ex) when (ex.InnerException is GridFSFileNotFoundException)
-                {
-                    throw VideoGone(ex);
-                }
+
+                throw VideoGone(ex);
             }
 
             if (await IsDeletedAsync(jobId, cancellationToken))
@@ -182,15 +187,8 @@ public sealed partial class ConvertVideo(
     private async Task<VideoInput> CopyToScratchAsync(JobId jobId, ObjectId videoFileId, string path, CancellationToken cancellationToken)
     {
         LogFromScratchCopy(jobId);
-        try
-        {
-            await media.DownloadVideoAsync(videoFileId, path, cancellationToken);
-        }
-        catch (GridFSFileNotFoundException ex)
-        {
-            throw VideoGone(ex);
-        }
-
+        // A video gone (GridFSFileNotFoundException) is told from a delete by the caller.
+        await media.DownloadVideoAsync(videoFileId, path, cancellationToken);
         return VideoInput.LocalFile(path);
     }
 
