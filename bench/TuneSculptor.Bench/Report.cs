@@ -49,7 +49,7 @@ public sealed class Report
     public TransferResult? Upload { get; set; }
     public TransferResult? Download { get; set; }
 
-    /// <summary>The converter's memory while it takes in the 1 GiB upload (until the job fails: not media).</summary>
+    /// <summary>The converter's memory while it converts a real video as large as the transfers (upload start → first mp3 byte).</summary>
     public TransferResult? ConverterLargeVideo { get; set; }
 
     /// <summary>What the system spends idle, measured once before the counted jobs.</summary>
