@@ -40,6 +40,38 @@ public static class Ffmpeg
         return path;
     }
 
+    /// <summary>
+    /// <paramref name="clip"/> played over and over (its streams copied, <c>-f concat</c>) until the file is at least
+    /// <paramref name="minBytes"/> long, in the same container: a real video of a given size without encoding one.
+    /// Generated once and kept beside the clip.
+    /// </summary>
+    public static async Task<string> RepeatedClipAsync(string clip, long minBytes, CancellationToken cancellationToken)
+    {
+        var length = FileLength(clip);
+        var times = (int)Math.Max(1, (minBytes + length - 1) / length);
+        var path = Path.Combine(Path.GetDirectoryName(clip)!, $"{Path.GetFileNameWithoutExtension(clip)}-x{times}{Path.GetExtension(clip)}");
+        if (File.Exists(path))
+        {
+            return path;
+        }
+
+        var list = path + ".txt";
+        await File.WriteAllLinesAsync(list, Enumerable.Repeat($"file '{Path.GetFullPath(clip)}'", times), cancellationToken);
+        var partial = Path.Combine(Path.GetDirectoryName(clip)!, $"partial-{Path.GetFileName(path)}");
+        Console.Error.WriteLine($"[bench] generating {Path.GetFileName(path)} (once; cached beside {Path.GetFileName(clip)})");
+        await RunAsync(cancellationToken, "-f", "concat", "-safe", "0", "-i", list, "-c", "copy", partial);
+        File.Delete(list);
+        File.Move(partial, path);
+        return path;
+    }
+
+    /// <summary>A clip's length in bytes; its target's when it is a symbolic link (where <see cref="FileInfo"/> gives the link's).</summary>
+    public static long FileLength(string clip)
+    {
+        using var file = File.OpenHandle(clip);
+        return RandomAccess.GetLength(file);
+    }
+
     /// <summary>The baseline: <c>ffmpeg -i IN -vn -c:a libmp3lame -q:a 2 OUT</c>, wall time.</summary>
     public static async Task<TimeSpan> ConvertAsync(string input, string output, CancellationToken cancellationToken)
     {

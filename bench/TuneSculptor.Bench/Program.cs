@@ -51,6 +51,11 @@ foreach (var (seconds, container) in options.Durations.Append(60).Distinct()
     clips[(seconds, container)] = await Ffmpeg.ClipAsync(options.ClipFolder, seconds, container, ct);
 }
 
+// For the converter's memory: a real video as large as the transfers (the 600 s MP4 played over), made up front too.
+var largeClip = options.TransferMiB > 0
+    ? await Ffmpeg.RepeatedClipAsync(await Ffmpeg.ClipAsync(options.ClipFolder, 600, "mp4", ct), options.TransferMiB * 1024L * 1024, ct)
+    : null;
+
 var scratch = Directory.CreateTempSubdirectory("tunesculptor-bench-mp3-");
 try
 {
@@ -75,7 +80,7 @@ try
     // 1. One job at a time, bare ffmpeg and the system alternating. A first job of each clip is not counted: it pays
     // for JIT compilation in every service and for the MongoDB stand-in's first touch of that much memory.
     var singles = clips.Keys.Where(clip => options.Durations.Contains(clip.Seconds))
-        .Select(clip => new SingleJobResult(clip.Seconds, clip.Container, new FileInfo(clips[clip]).Length)).ToList();
+        .Select(clip => new SingleJobResult(clip.Seconds, clip.Container, Ffmpeg.FileLength(clips[clip]))).ToList();
     foreach (var single in singles)
     {
         var clip = clips[(single.Seconds, single.Container)];
@@ -145,8 +150,8 @@ try
         var gatewayPid = system.ServiceProcessId("gateway");
         var converterPid = system.ServiceProcessId("converter");
         var connectionString = await system.GetConnectionStringAsync("media", ct);
-        // The stand-in stops answering while it snapshots its whole database (seconds per GiB, more on a busy
-        // machine): a generous heartbeat timeout keeps the driver from dropping the upload's connection meanwhile.
+        // The stand-in is one thread, which a GiB in flight may keep busy for seconds (more on a busy machine): a
+        // generous heartbeat timeout keeps the driver from dropping the upload's connection meanwhile.
         var mongoSettings = MongoClientSettings.FromConnectionString(connectionString);
         mongoSettings.HeartbeatTimeout = TimeSpan.FromMinutes(5);
         using var mongo = new MongoClient(mongoSettings);
@@ -156,17 +161,13 @@ try
         Progress($"gateway process {gatewayPid}: {ProcFs.CommandLine(gatewayPid)}");
         Progress($"uploading {options.TransferMiB} MiB through the gateway");
         await Task.Delay(TimeSpan.FromSeconds(2), ct);
-        // The converter takes the same upload in as a job, while the gateway still receives it and until it finds the
-        // bytes are no media; its ffmpeg, a process of its own, is not in its figure.
-        var converterStopwatch = Stopwatch.StartNew();
-        await using var converterSampler = new RssSampler(converterPid);
-        (var jobId, report.Upload) = await GatewayMemory.MeasureAsync(gatewayPid, size,
+        (var jobId, report.Upload) = await ProcessMemory.MeasureAsync(gatewayPid, size,
             () => gateway.UploadForJobAsync(token, new GeneratedContent(size), "noise.mp4", ct));
 
         // A form whose 'bitrate' part is that size: the gateway reads a few bytes of it, answers 400 and stores nothing.
         Progress($"sending a {options.TransferMiB} MiB 'bitrate' part through the gateway (refused)");
         await Task.Delay(TimeSpan.FromSeconds(2), ct);
-        (var refusal, report.OversizedField) = await GatewayMemory.MeasureAsync(gatewayPid, size, async () =>
+        (var refusal, report.OversizedField) = await ProcessMemory.MeasureAsync(gatewayPid, size, async () =>
         {
             using var response = await gateway.PostFieldAsync(token, "bitrate", new GeneratedContent(size), ct);
             return response.StatusCode;
@@ -176,12 +177,9 @@ try
             throw new InvalidOperationException($"A {options.TransferMiB} MiB bitrate part was answered {(int)refusal}, not 400.");
         }
 
-        // The converter reads the whole video before it finds it is not one; then its video is removed, so the
-        // MongoDB stand-in (all in memory) does not carry it into the download.
+        // The converter finds the noise is no media; its video is then removed, so the MongoDB stand-in (all in
+        // memory) does not carry it into the download.
         await gateway.WaitForJobAsync(token, jobId, TimeSpan.FromMinutes(10), ct);
-        await converterSampler.StopAsync();
-        report.ConverterIntake = new TransferResult(size, converterStopwatch.Elapsed, converterSampler.Baseline, converterSampler.Peak,
-            converterSampler.Samples, converterSampler.KernelPeak);
 
         var videos = new GridFSBucket(database, new GridFSBucketOptions { BucketName = "videos" });
         foreach (var video in await (await videos.FindAsync(Builders<GridFSFileInfo>.Filter.Eq("metadata.job_id", ObjectId.Parse(jobId)), cancellationToken: ct)).ToListAsync(ct))
@@ -204,7 +202,7 @@ try
         }
 
         await Task.Delay(TimeSpan.FromSeconds(2), ct);
-        (var received, report.Download) = await GatewayMemory.MeasureAsync(gatewayPid, size, async () =>
+        (var received, report.Download) = await ProcessMemory.MeasureAsync(gatewayPid, size, async () =>
         {
             using var response = await gateway.DownloadAsync(token, fid.ToString(), ct);
             await using var body = await response.Content.ReadAsStreamAsync(ct);
@@ -224,6 +222,15 @@ try
         }
 
         await mp3s.DeleteAsync(fid, ct);
+
+        // The converter converting a real video at least that large (the 600 s MP4 played over: its index at its end),
+        // from the upload's start until the mp3's first byte; its ffmpeg, a process of its own, is not in the figure.
+        var large = largeClip!;
+        Progress($"converting {Path.GetFileName(large)} ({Ffmpeg.FileLength(large) / (1024.0 * 1024):0} MiB), sampling the converter");
+        await Task.Delay(TimeSpan.FromSeconds(2), ct);
+        (var largeJob, report.ConverterLargeVideo) = await ProcessMemory.MeasureAsync(converterPid, Ffmpeg.FileLength(large),
+            () => TimedJob.ConvertAsync(gateway, token, large, ct));
+        Progress($"{Path.GetFileName(large)}: end to end {largeJob.FirstByte.TotalSeconds:0.00} s, after upload {(largeJob.FirstByte - largeJob.Accepted).TotalSeconds:0.00} s");
     }
 
     Progress("stopping the system");

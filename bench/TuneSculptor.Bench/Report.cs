@@ -49,8 +49,8 @@ public sealed class Report
     public TransferResult? Upload { get; set; }
     public TransferResult? Download { get; set; }
 
-    /// <summary>The converter's memory while it takes in the 1 GiB upload (until the job fails: not media).</summary>
-    public TransferResult? ConverterIntake { get; set; }
+    /// <summary>The converter's memory while it converts a real video as large as the transfers (upload start → first mp3 byte).</summary>
+    public TransferResult? ConverterLargeVideo { get; set; }
 
     /// <summary>What the system spends idle, measured once before the counted jobs.</summary>
     public CpuSpent? IdleCpu { get; set; }
@@ -154,7 +154,7 @@ public sealed class Report
                          ("upload (`POST /upload`)", Upload),
                          ("a `bitrate` part, refused (`POST /upload` → 400)", OversizedField),
                          ("download (`GET /download`)", Download),
-                         ("**converter**, taking in the upload above (until the job fails: not media)", ConverterIntake),
+                         ("**converter**, converting a video that large (the 600 s MP4 played over; upload start → first mp3 byte)", ConverterLargeVideo),
                      })
             {
                 if (transfer is null)

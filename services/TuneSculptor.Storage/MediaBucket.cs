@@ -71,10 +71,6 @@ internal sealed class MediaBucket<TMetadata>(IMongoDatabase database, string nam
         }
     }
 
-    /// <summary>Read front to back, the chunks come in large batches (not one request per chunk).</summary>
-    public Task<GridFSDownloadStream> OpenSequentialAsync(ObjectId id, CancellationToken cancellationToken) =>
-        _bucket.OpenDownloadStreamAsync(id, cancellationToken: cancellationToken);
-
     /// <summary>
     /// A seekable stream that reads its chunks in batches (<see cref="GridFSChunkStream"/>): HTTP range requests for a
     /// large file, read on from where they start. Throws <see cref="GridFSFileNotFoundException"/> for a missing file.
@@ -83,12 +79,8 @@ internal sealed class MediaBucket<TMetadata>(IMongoDatabase database, string nam
     {
         using var cursor = await _bucket.FindAsync(Builders<GridFSFileInfo>.Filter.Eq(f => f.Id, id), cancellationToken: cancellationToken);
         var file = await cursor.FirstOrDefaultAsync(cancellationToken) ?? throw new GridFSFileNotFoundException(id);
-        return new GridFSChunkStream(database.GetCollection<BsonDocument>($"{name}.chunks"), file);
+        return new GridFSChunkStream(database.GetCollection<RawBsonDocument>($"{name}.chunks"), file);
     }
-
-    /// <summary>A seekable stream, so HTTP range requests can be served from it.</summary>
-    public Task<GridFSDownloadStream> OpenSeekableAsync(ObjectId id, CancellationToken cancellationToken) =>
-        _bucket.OpenDownloadStreamAsync(id, new GridFSDownloadOptions { Seekable = true }, cancellationToken);
 
     public async Task<StoredFile<TMetadata>?> FindAsync(ObjectId id, CancellationToken cancellationToken)
     {

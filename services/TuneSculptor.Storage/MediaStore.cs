@@ -43,27 +43,25 @@ public sealed class MediaStore
 
     /// <summary>
     /// Copies a stored video to a local file (ffmpeg needs a seekable input: an MP4's index may be at its end), for a
-    /// converter that cannot serve it to ffmpeg through loopback (<see cref="OpenVideoAsync"/>). Read
-    /// front to back, the chunks come in large batches: ~1.5× as fast as a seekable stream, which asks for each.
+    /// converter that cannot serve it to ffmpeg through loopback (<see cref="OpenVideoAsync"/>), read the same way.
     /// </summary>
     public async Task DownloadVideoAsync(ObjectId id, string path, CancellationToken cancellationToken)
     {
-        await using var source = await _videos.OpenSequentialAsync(id, cancellationToken);
+        await using var source = await _videos.OpenBatchedAsync(id, cancellationToken);
         await using var target = File.Create(path);
         await source.CopyToAsync(target, cancellationToken);
     }
 
     /// <summary>
     /// A seekable stream over a stored video, read in batches of chunks from wherever it is read: the converter serves it
-    /// to ffmpeg with HTTP range requests (an MP4's index may be at its end), holding no more than a batch of it.
+    /// to ffmpeg with HTTP range requests (an MP4's index may be at its end), holding no more than two batches of it.
     /// </summary>
     public Task<Stream> OpenVideoAsync(ObjectId id, CancellationToken cancellationToken) => _videos.OpenBatchedAsync(id, cancellationToken);
 
     public Task<StoredFile<Mp3Metadata>?> FindMp3Async(ObjectId id, CancellationToken cancellationToken) => _mp3s.FindAsync(id, cancellationToken);
 
-    /// <summary>A seekable stream over a stored mp3, so HTTP range requests can be served from it.</summary>
-    public async Task<Stream> OpenMp3Async(ObjectId id, CancellationToken cancellationToken) =>
-        await _mp3s.OpenSeekableAsync(id, cancellationToken);
+    /// <summary>A seekable stream over a stored mp3, read in batches of chunks, so HTTP range requests can be served from it.</summary>
+    public Task<Stream> OpenMp3Async(ObjectId id, CancellationToken cancellationToken) => _mp3s.OpenBatchedAsync(id, cancellationToken);
 
     /// <summary>Deletes through the bucket, chunks included; a file already gone is not an error.</summary>
     public Task DeleteVideoAsync(ObjectId id, CancellationToken cancellationToken) => _videos.DeleteAsync(id, cancellationToken);

@@ -16,10 +16,7 @@ public sealed class ConverterFaultTests(FaultSystemFixture fixture) : IDisposabl
     [Fact]
     public async Task A_converter_killed_mid_conversion_completes_the_job_once_it_is_back_with_one_mp3_and_one_mail()
     {
-        await _scenario.WaitUntilQueuesAreEmptyAsync(Cancellation);
-        var (email, token) = await _scenario.Gateway.SignUpAsync(Cancellation);
-        var jobId = await _scenario.Gateway.UploadForJobAsync(token, fixture.LongVideo, Cancellation);
-        var scratch = await _scenario.WaitForFfmpegAsync(Cancellation);
+        var (email, token, jobId, scratch) = await _scenario.StartLongConversionAsync(Cancellation);
 
         await _scenario.System.SignalAndWaitForExitAsync("converter", "KILL", FaultScenario.RecoveryTimeout, Cancellation);
         Assert.Equal("converting", (await _scenario.Gateway.WaitForJobAsync(token, jobId, FaultScenario.JobTimeout, Cancellation, "converting")).GetProperty("status").GetString());
@@ -44,10 +41,7 @@ public sealed class ConverterFaultTests(FaultSystemFixture fixture) : IDisposabl
     [Fact]
     public async Task A_converter_asked_to_stop_mid_conversion_takes_nothing_new_finishes_its_job_and_exits_cleanly()
     {
-        await _scenario.WaitUntilQueuesAreEmptyAsync(Cancellation);
-        var (email, token) = await _scenario.Gateway.SignUpAsync(Cancellation);
-        var converting = await _scenario.Gateway.UploadForJobAsync(token, fixture.LongVideo, Cancellation);
-        await _scenario.WaitForFfmpegAsync(Cancellation);
+        var (email, token, converting, _) = await _scenario.StartLongConversionAsync(Cancellation);
 
         var mark = _scenario.System.LogMark("converter");
         var exit = _scenario.System.SignalAndWaitForExitAsync("converter", "TERM", FaultScenario.RecoveryTimeout, Cancellation);

@@ -19,6 +19,19 @@ public sealed partial class FaultScenario(FaultSystemFixture fixture) : IDisposa
     public MailBox Mail { get; } = new(fixture.System.GetHttpEndpoint("mail"));
 
     /// <summary>
+    /// How each mid-conversion fault begins: once the system is quiet, a new user uploads the fixture's long video
+    /// (<see cref="FaultSystemFixture.LongVideo"/>), and this returns when its ffmpeg runs.
+    /// </summary>
+    public async Task<LongConversion> StartLongConversionAsync(CancellationToken cancellationToken)
+    {
+        await WaitUntilQueuesAreEmptyAsync(cancellationToken);
+        var (email, token) = await Gateway.SignUpAsync(cancellationToken);
+        var jobId = await Gateway.UploadForJobAsync(token, fixture.LongVideo, cancellationToken);
+        var scratchFolder = await WaitForFfmpegAsync(cancellationToken);
+        return new LongConversion(email, token, jobId, scratchFolder);
+    }
+
+    /// <summary>
     /// Waits until ffmpeg runs for a job of this system (a child of the converter, found by the run marker it
     /// inherits and the converter's scratch folder in its arguments): the moment "mid-conversion" means. Returns
     /// the converter's own scratch folder (<c>…/tunesculptor-converter/{owner}</c>).
@@ -111,3 +124,6 @@ public sealed partial class FaultScenario(FaultSystemFixture fixture) : IDisposa
     [GeneratedRegex(@"^\d+: \S*ffmpeg .*?(?<owner>/\S*/tunesculptor-converter/[^/\s]+)/")]
     private static partial Regex ScratchFolderPattern();
 }
+
+/// <summary>A long video being converted: its owner (<paramref name="Email"/>, <paramref name="Token"/>), its job, and the converter's scratch folder.</summary>
+public sealed record LongConversion(string Email, string Token, string JobId, string ScratchFolder);

@@ -19,10 +19,7 @@ public sealed class StoreOutageTests(FaultSystemFixture fixture) : IDisposable
     [Fact]
     public async Task A_job_whose_store_is_gone_during_conversion_is_retried_then_failed_and_the_user_told()
     {
-        await _scenario.WaitUntilQueuesAreEmptyAsync(Cancellation);
-        var (email, token) = await _scenario.Gateway.SignUpAsync(Cancellation);
-        var jobId = await _scenario.Gateway.UploadForJobAsync(token, fixture.LongVideo, Cancellation);
-        await _scenario.WaitForFfmpegAsync(Cancellation);
+        var (email, token, jobId, _) = await _scenario.StartLongConversionAsync(Cancellation);
         var mark = _scenario.System.LogMark("converter");
 
         await _scenario.System.WhileStoppedAsync("mongodb", async () =>
@@ -51,10 +48,7 @@ public sealed class StoreOutageTests(FaultSystemFixture fixture) : IDisposable
     [Fact]
     public async Task A_job_whose_store_comes_back_within_its_retry_schedule_completes_with_one_mp3_and_one_mail()
     {
-        await _scenario.WaitUntilQueuesAreEmptyAsync(Cancellation);
-        var (email, token) = await _scenario.Gateway.SignUpAsync(Cancellation);
-        var jobId = await _scenario.Gateway.UploadForJobAsync(token, fixture.LongVideo, Cancellation);
-        await _scenario.WaitForFfmpegAsync(Cancellation);
+        var (email, token, jobId, _) = await _scenario.StartLongConversionAsync(Cancellation);
         var mark = _scenario.System.LogMark("converter");
 
         await _scenario.System.WhileStoppedAsync("mongodb", async () =>

@@ -2,7 +2,8 @@ using TuneSculptor.Testing;
 
 namespace TuneSculptor.Bench;
 
-public static class GatewayMemory
+/// <summary>A process's memory (VmRSS, sampled every 100 ms) while something runs.</summary>
+public static class ProcessMemory
 {
     /// <summary>
     /// Runs <paramref name="action"/> while sampling <paramref name="pid"/>: its result, and how long it took with
